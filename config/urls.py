@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config import views
+from reuse.views import public
+
+admin.site.site_header = "Relay administration"
+admin.site.site_title = "Relay"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # What every printed QR label holds. Printed labels are permanent: never change what this means.
+    path("d/<str:tag>", public.device_label_landing, name="device-label"),
+    path("devices/", include("reuse.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.health import check_broker, check_database
+from reuse.models import Device, DeviceStatus
+from reuse.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
+
+
+@login_required
+def home(request):
+    """The staff home: what needs doing, for the roles this person holds."""
+    roles = user_roles(request.user)
+    context = {"roles": roles, "sites": request.user.sites.all()}
+    if roles & {IT, COORDINATOR, ADMIN}:
+        counts = dict(Device.objects.order_by().values_list("status").annotate(n=Count("id")))
+        context["status_counts"] = [(s, counts.get(s.value, 0)) for s in DeviceStatus]
+    context["is_desk"] = DESK in roles
+    return render(request, "home.html", context)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and readiness for load balancers: the database and the task broker both answer."""
+    checks = {"database": check_database(connection), "broker": check_broker()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

@@ -1,0 +1,1 @@
+# Borrowers, loan policies, loans and holds arrive with the lending issue.

@@ -1,0 +1,1 @@
+# Community organisations, requests, allocations and handovers arrive with the matching issue.

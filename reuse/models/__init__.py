@@ -1,0 +1,1 @@
+from reuse.models.core import *  # noqa: F403

@@ -1,0 +1,35 @@
+"""`/d/<ASSET_TAG>` is what every printed QR label holds: its meaning must never change."""
+
+
+def test_member_of_public_sees_how_to_return_it_and_nothing_personal(client, make_device):
+    device = make_device(serial="SN-SECRET-123", notes="Belonged to J. Smith, Housing")
+    response = client.get(f"/d/{device.asset_tag}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert device.asset_tag in body
+    assert "hand it in at any library" in body
+    for private in ("SN-SECRET-123", "J. Smith", "Housing", "Latitude"):
+        assert private not in body
+
+
+def test_staff_land_on_the_device(client, make_device, alice):
+    device = make_device()
+    client.force_login(alice)
+    response = client.get(f"/d/{device.asset_tag}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/devices/{device.asset_tag}/"
+
+
+def test_lower_case_tag_still_resolves(client, make_device):
+    device = make_device()
+    assert client.get(f"/d/{device.asset_tag.lower()}").status_code == 200
+
+
+def test_unknown_tag_is_404(client, db):
+    assert client.get("/d/RLY-999999").status_code == 404
+
+
+def test_staff_without_a_role_get_the_public_page(client, make_device, nobody):
+    device = make_device()
+    client.force_login(nobody)
+    assert client.get(f"/d/{device.asset_tag}").status_code == 200
