@@ -17,6 +17,7 @@ from reuse.models import (
     SanitisationRecord,
     Site,
 )
+from reuse.signals import device_changed
 
 S = DeviceStatus
 
@@ -36,6 +37,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Gate 2: these need a wipe that passed gate 1 in the current intake cycle.
 HANDOUT_STATUSES = frozenset({S.ON_LOAN, S.RESERVED, S.GIFTED})
+
+
+def _announce(device: Device, from_status: str, to_status: str):
+    device_id, site_id = device.pk, device.site_id
+    transaction.on_commit(lambda: device_changed.send(
+        sender=Device, device_id=device_id, from_status=from_status, to_status=to_status, site_id=site_id))
 
 
 def allowed_next(status: str) -> frozenset[str]:
@@ -174,6 +181,7 @@ def device_transition(*, device: Device, to_status: str, actor, reason: str = ""
                  site=site or current.site, reason=reason, at=now)
     for field, value in changes.items():
         setattr(device, field, value)
+    _announce(device, from_status, to_status)
     return device
 
 
@@ -187,6 +195,7 @@ def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Devic
     append_event(device=device, to_status=device.status, from_status=device.status, actor=actor, site=site,
                  reason=(reason or f"Moved from {old_site} to {site}"))
     device.site = site
+    _announce(device, device.status, device.status)
     return device
 
 

@@ -178,3 +178,23 @@ def test_asset_tags_are_sequential_and_upper_case(make_device, settings):
     a, b = make_device(), make_device()
     assert a.asset_tag == "RLY-000001" and b.asset_tag == "RLY-000002"
     assert a.label_url.endswith("/d/RLY-000001")
+
+
+def test_changes_are_announced_after_commit(ready_device, alice, branch, django_capture_on_commit_callbacks):
+    from reuse.signals import device_changed
+
+    seen = []
+
+    def listener(sender, **kwargs):
+        seen.append((kwargs["from_status"], kwargs["to_status"], kwargs["site_id"]))
+
+    device_changed.connect(listener)
+    try:
+        device = ready_device()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            device_move(device=device, site=branch, actor=alice)
+            assert seen == []  # nothing is announced before the transaction commits
+        assert len(callbacks) == 1
+        assert seen[-1] == ("ready", "ready", branch.pk)
+    finally:
+        device_changed.disconnect(listener)
