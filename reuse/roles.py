@@ -72,3 +72,17 @@ def sync_role_groups(**kwargs):
             qs = Permission.objects.filter(content_type__app_label=app_label)
             perms += list(qs if codename == "*" else qs.filter(codename=codename))
         group.permissions.set(perms)
+
+
+def sync_admin_site_access(sender, instance, action, **kwargs):
+    """Administrators (and only they, besides superusers) may use the Django admin site."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    from django.contrib.auth.models import User
+
+    users = [instance] if isinstance(instance, User) else list(instance.user_set.all())
+    for user in users:
+        wanted = user.is_superuser or user.groups.filter(name=ADMIN).exists()
+        if user.is_staff != wanted:
+            User.objects.filter(pk=user.pk).update(is_staff=wanted)
+            user.is_staff = wanted

@@ -58,3 +58,21 @@ def test_navigation_follows_roles(client, alice, dina):
     desk_nav = client.get("/").context["navigation"]
     assert "Admin" not in [i["label"] for i in it_nav + desk_nav]
     assert [i["label"] for i in desk_nav][0] == "Home"
+
+
+def test_administrator_role_grants_admin_site_and_losing_it_removes_it(client, nobody):
+    admin_group = Group.objects.get(name=ADMIN)
+    nobody.groups.add(admin_group)
+    nobody.refresh_from_db()
+    assert nobody.is_staff
+    client.force_login(nobody)
+    assert client.get("/admin/").status_code == 200
+    nobody.groups.remove(admin_group)
+    nobody.refresh_from_db()
+    assert not nobody.is_staff
+    assert client.get("/admin/").status_code == 302
+
+
+def test_desk_staff_cannot_reach_admin(client, dina):
+    client.force_login(dina)
+    assert client.get("/admin/").status_code == 302
