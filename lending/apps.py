@@ -11,4 +11,4 @@ class LendingConfig(AppConfig):
         from reuse.signals import device_changed
 
         device_changed.connect(receivers.device_changed, dispatch_uid="lending-fill-holds")
-        post_migrate.connect(receivers.ensure_schedules, sender=self, dispatch_uid="lending-schedules")
+        post_migrate.connect(receivers.ensure_defaults, sender=self, dispatch_uid="lending-defaults")

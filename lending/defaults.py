@@ -1,7 +1,7 @@
 """What a new installation starts with: version 1 of the loan terms and a default loan policy.
 
-Kept as plain functions (called by a data migration with historical models) so the migration can be
-re-attached if migrations are renumbered.
+Created after every migrate (lending.receivers.ensure_defaults) rather than by a data migration, so a
+test database flushed between tests, or a fresh install, always has terms to sign and a policy to apply.
 """
 
 DEFAULT_TITLE = "Device loan agreement"
@@ -28,6 +28,6 @@ delete them when you no longer borrow from us. Ask at the desk to see what we ho
 
 def create_defaults(agreement_model, policy_model) -> None:
     if not agreement_model.objects.exists():
-        agreement_model.objects.create(number=1, title=DEFAULT_TITLE, body=DEFAULT_TERMS)
+        agreement_model.objects.create(title=DEFAULT_TITLE, body=DEFAULT_TERMS)
     if not policy_model.objects.filter(device_kind="", site__isnull=True).exists():
         policy_model.objects.create(device_kind="", site=None, loan_days=28, renewals_allowed=2, max_devices=1)

@@ -346,7 +346,7 @@ class Reminder(models.Model):
     """A reminder sent about a loan. One row per (loan, kind): the unique index makes each go once."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=20, help_text="due_soon, or overdue_<days>")
+    kind = models.CharField(max_length=40, help_text="due_soon or overdue_<days>, then the due date")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -26,9 +26,15 @@ def device_changed(sender, *, device_id, from_status, to_status, site_id, **kwar
     async_task("lending.tasks.offer_holds_for_device", device_id, sync=settings.TASKS_SYNC)
 
 
-def ensure_schedules(**kwargs):
-    """Create lending's django-q2 schedules once; an administrator may retime them afterwards."""
+def ensure_defaults(**kwargs):
+    """After every migrate: loan terms (version 1) and a default policy if there are none, and the
+    django-q2 schedules. Idempotent; an administrator may change any of them afterwards."""
     from django_q.models import Schedule
+
+    from lending.defaults import create_defaults
+    from lending.models import AgreementVersion, LoanPolicy
+
+    create_defaults(AgreementVersion, LoanPolicy)
 
     first_run = timezone.localtime().replace(hour=settings.LOAN_REMINDER_HOUR, minute=0, second=0, microsecond=0)
     if first_run <= timezone.localtime():

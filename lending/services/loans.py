@@ -63,13 +63,12 @@ def loan_issue(*, device: Device, borrower: Borrower, site: Site, actor, idempot
         return _issue(device=device, borrower=borrower, site=site, actor=actor, idempotency_key=idempotency_key,
                       signature_method=signature_method, signature_png=signature_png, connectivity=connectivity,
                       extra_accessories=extra_accessories)
-    except IntegrityError:
+    except (IntegrityError, DomainError) as error:
+        # The same form sent twice at once: the other request made the loan while this one waited.
         existing = Loan.objects.filter(idempotency_key=idempotency_key).first()
         if existing:
             return existing
-        raise _lent_elsewhere(device) from None
-    except DomainError as error:
-        if error.code in ("concurrent_change", "transition_not_allowed"):
+        if isinstance(error, IntegrityError) or error.code in ("concurrent_change", "transition_not_allowed"):
             raise _lent_elsewhere(device) from None
         raise
 
