@@ -70,7 +70,7 @@ def loan_return_view(request, pk):
     loan = get_object_or_404(Loan.objects.open().select_related("device", "borrower", "site"), pk=pk)
     branches = user_branches(request.user)
     initial = {"branch": loan.site if branches.filter(pk=loan.site_id).exists() else branches.first()}
-    form = ReturnForm(request.POST or None, loan=loan, branches=branches, initial=initial)
+    form = ReturnForm(request.POST if request.method == "POST" else None, loan=loan, branches=branches, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             loan_return(loan=loan, actor=request.user, site=form.cleaned_data["branch"],
@@ -90,7 +90,7 @@ def loan_return_view(request, pk):
 @role_required(DESK)
 def loan_lost_view(request, pk):
     loan = get_object_or_404(loans_in_scope(request.user).open().select_related("device", "borrower", "site"), pk=pk)
-    form = LostForm(request.POST or None)
+    form = LostForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             loan_mark_lost(loan=loan, actor=request.user, site=loan.site, notes=form.cleaned_data["notes"])

@@ -48,7 +48,7 @@ def borrower_detail(request, pk):
 @role_required(DESK)
 def borrower_edit(request, pk):
     borrower = get_object_or_404(Borrower, pk=pk)
-    form = BorrowerForm(request.POST or None, instance=borrower)
+    form = BorrowerForm(request.POST if request.method == "POST" else None, instance=borrower)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Details saved.")
@@ -60,7 +60,7 @@ def borrower_edit(request, pk):
 def hold_new(request, code, borrower_pk):
     branch = branch_or_404(request.user, code)
     borrower = get_object_or_404(Borrower, pk=borrower_pk)
-    form = HoldForm(request.POST or None)
+    form = HoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             hold = hold_place(borrower=borrower, site=branch, device_kind=form.cleaned_data["device_kind"],

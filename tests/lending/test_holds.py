@@ -148,7 +148,7 @@ def test_returned_device_is_not_offered_until_wiped_again(lendable, borrower, is
 
 def test_database_allows_one_live_reservation_per_device(ready_device, waiting, branch, alice,
                                                          django_capture_on_commit_callbacks):
-    first, second = waiting(), waiting()
+    _first, second = waiting(), waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     with pytest.raises(IntegrityError), transaction.atomic():
         Hold.objects.filter(pk=second.pk).update(status="offered", device=device, collect_by=timezone.localdate())
