@@ -1,8 +1,6 @@
 """Done when: a loan is issued with a drawn signature, its agreement PDF downloaded and read back,
 renewed, returned, and the device then shows it needs a wipe. axe passes on every desk page on the way."""
 
-import io
-
 import pytest
 from pypdf import PdfReader
 
@@ -44,7 +42,8 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
     scan(page, f"{live_server.url}/d/{device.asset_tag.lower()} ")
     assert page.get_by_text("SN-E2E-0042").is_visible()
     scan(page, "20417999999999")
-    assert page.locator(".govuk-error-summary").get_by_text("No borrower has the library card 20417999999999").is_visible()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_text("No borrower has the library card 20417999999999").is_visible()
     assert page.get_by_label("Scan a device label or a library card").input_value() == "20417999999999"
     assert_accessible(page, "desk-unknown-card")
 
