@@ -118,3 +118,25 @@ def test_desk_works_without_javascript(browser, live_server, lendable, make_borr
         assert Loan.objects.get().signature_method == "paper"
     finally:
         context.close()
+
+
+def test_other_lending_pages_are_accessible(page, lendable, make_borrower, dina, other_branch):  # noqa: F811
+    from lending.services.loans import loan_issue
+
+    other_branch.staff.add(dina)
+    import uuid
+
+    borrower = make_borrower(name="Stanley Jones", phone="07700 900111")
+    loan = loan_issue(device=lendable(), borrower=borrower, site=dina.sites.get(code="CENTRAL"), actor=dina,
+                      idempotency_key=uuid.uuid4(), signature_method="read_aloud")
+    sign_in(page, "dina")
+    for name, url in [("branch-choice", "/desk/"), ("loan-list", "/loans/"),
+                      ("borrower-detail", f"/borrowers/{borrower.pk}/"),
+                      ("hold-form", f"/desk/CENTRAL/borrowers/{borrower.pk}/hold/"),
+                      ("loan-lost", f"/loans/{loan.pk}/lost/"), ("borrower-new", "/desk/CENTRAL/borrowers/new/")]:
+        page.goto(url)
+        assert_accessible(page, name)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register").click()
+    assert page.title().startswith("Error:")
+    assert_accessible(page, "borrower-new-errors")
