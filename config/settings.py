@@ -4,6 +4,7 @@ The defaults run the whole service on one machine (SQLite, the django-q2 ORM bro
 email backend); DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis. See README.md.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -206,5 +207,25 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Lending (library desks). Card numbers are checked against LIBRARY_CARD_PATTERN (a regular expression
+# matched against the whole scan, spaces removed, upper case): the default is the common 14-digit
+# library barcode.
+LIBRARY_CARD_PATTERN = env_str("LIBRARY_CARD_PATTERN", r"^[0-9]{14}$")
+try:
+    re.compile(LIBRARY_CARD_PATTERN)
+except re.error as exc:
+    raise ImproperlyConfigured(f"LIBRARY_CARD_PATTERN is not a regular expression: {exc}") from None
+LOAN_DUE_SOON_DAYS = env_int("LOAN_DUE_SOON_DAYS", 3, minimum=1)
+try:
+    OVERDUE_REMINDER_DAYS = sorted({int(d) for d in env_list("OVERDUE_REMINDER_DAYS", "1,7,21")})
+except ValueError:
+    raise ImproperlyConfigured("OVERDUE_REMINDER_DAYS must be whole numbers separated by commas, e.g. 1,7,21") \
+        from None
+if any(d < 1 for d in OVERDUE_REMINDER_DAYS):
+    raise ImproperlyConfigured("OVERDUE_REMINDER_DAYS must all be at least 1")
+HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1)
+CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0)
+LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0)

@@ -16,5 +16,6 @@ urlpatterns = [
     # What every printed QR label holds. Printed labels are permanent: never change what this means.
     path("d/<str:tag>", public.device_label_landing, name="device-label"),
     path("devices/", include("reuse.urls")),
+    path("", include("lending.urls")),
     path("admin/", admin.site.urls),
 ]

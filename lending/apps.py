@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LendingConfig(AppConfig):
     name = "lending"
     verbose_name = "Lending: borrowers and loans"
+
+    def ready(self):
+        from lending import receivers
+        from reuse.signals import device_changed
+
+        device_changed.connect(receivers.device_changed, dispatch_uid="lending-fill-holds")
+        post_migrate.connect(receivers.ensure_defaults, sender=self, dispatch_uid="lending-defaults")

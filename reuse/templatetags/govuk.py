@@ -9,6 +9,8 @@ WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
+    # A single checkbox takes only govuk-checkboxes__input: govuk-input would stretch it to full width.
+    "checkbox": "",
 }
 ERROR_SUFFIX = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-select--error",
                 "govuk-textarea": "govuk-textarea--error", "govuk-file-upload": "govuk-file-upload--error"}
@@ -17,7 +19,7 @@ ERROR_SUFFIX = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-sele
 @register.simple_tag
 def govuk_widget(field, extra_class=""):
     base = WIDGET_CLASSES.get(field.widget_type, "govuk-input")
-    classes = [base]
+    classes = [base] if base else []
     if field.errors and base in ERROR_SUFFIX:
         classes.append(ERROR_SUFFIX[base])
     own = field.field.widget.attrs.get("class")

@@ -1,0 +1,67 @@
+"""Loan reminders by email: due soon, then overdue at each of OVERDUE_REMINDER_DAYS.
+
+Each reminder is recorded before it is sent, in the same transaction, under a unique (loan, kind)
+index: a reminder goes once however often the schedule runs, and a failed send is rolled back and
+tried again next run. The kind names the due date, so a renewed loan is reminded afresh. Log lines
+carry loan ids only.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lending.models import Loan, Reminder
+
+log = logging.getLogger(__name__)
+
+
+def reminder_kind(loan: Loan, today: datetime.date) -> str | None:
+    """Which reminder `loan` is due today, if any: the latest step it has reached."""
+    days_left = (loan.due_date - today).days
+    if 0 <= days_left <= settings.LOAN_DUE_SOON_DAYS:
+        return f"due_soon:{loan.due_date.isoformat()}"
+    reached = [step for step in settings.OVERDUE_REMINDER_DAYS if -days_left >= step]
+    if reached:
+        return f"overdue_{reached[-1]}:{loan.due_date.isoformat()}"
+    return None
+
+
+def reminders_send_due(*, today: datetime.date | None = None) -> int:
+    """Send every reminder due today that has not gone yet. Returns how many were sent."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.LOAN_DUE_SOON_DAYS)
+    loans = (Loan.objects.open().filter(due_date__lte=horizon).exclude(borrower__email="")
+             .select_related("borrower", "device", "site"))
+    sent = 0
+    for loan in loans.iterator(chunk_size=500):
+        kind = reminder_kind(loan, today)
+        if kind and reminder_send(loan=loan, kind=kind, today=today):
+            sent += 1
+    return sent
+
+
+def reminder_send(*, loan: Loan, kind: str, today: datetime.date) -> bool:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(loan=loan, kind=kind)
+            _email(loan, kind, today)
+    except IntegrityError:
+        return False  # already sent
+    log.info("Sent %s reminder for loan %s", kind.split(":")[0], loan.pk)
+    return True
+
+
+def _email(loan: Loan, kind: str, today: datetime.date) -> None:
+    overdue = kind.startswith("overdue")
+    context = {"loan": loan, "borrower": loan.borrower, "overdue": overdue,
+               "days_overdue": (today - loan.due_date).days, "council": settings.COUNCIL_NAME,
+               "service": settings.SERVICE_NAME, "phone": settings.COUNCIL_PHONE}
+    subject = (f"Your {loan.device.get_kind_display().lower()} loan is overdue" if overdue
+               else f"Your {loan.device.get_kind_display().lower()} is due back on {loan.due_date:%-d %B}")
+    body = render_to_string("lending/email/reminder.txt", context)
+    EmailMessage(subject=subject, body=body, to=[loan.borrower.email]).send()

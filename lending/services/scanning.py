@@ -1,0 +1,78 @@
+"""What a keyboard-wedge scanner sends to the desk's one scan box, and what it refers to.
+
+A scanner types a label's whole QR URL (`<SITE_URL>/d/RLY-000123`) or a card's barcode, then Enter.
+Scanners differ in case and trailing whitespace, and staff type tags by hand, so all of these work:
+`http://relay.example/d/rly-000123`, `RLY-000123 `, `rly-000123`. Lookups use the unique index on
+`Device.asset_tag` and on `Borrower.card_number`.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from lending.models import Borrower, Hold, Loan, normalise_card
+from reuse.errors import DomainError
+from reuse.models import Device, DeviceStatus, Site
+
+# A tag is letters, a dash and digits, optionally after a URL path ending in /d/.
+TAG_RE = re.compile(r"^(?:[A-Z][A-Z0-9+.-]*://[^/\s]*)?(?:/D/)?(?P<tag>[A-Z]{1,10}-[0-9]{1,12})/?$")
+
+
+@dataclass(frozen=True)
+class Scan:
+    kind: str  # "device", "card" or "unknown"
+    value: str
+
+
+def parse_scan(raw: str) -> Scan:
+    text = (raw or "").strip()
+    upper = text.upper()
+    match = TAG_RE.match(upper)
+    if match:
+        return Scan("device", match["tag"])
+    card = normalise_card(text)
+    if card and re.fullmatch(settings.LIBRARY_CARD_PATTERN, card):
+        return Scan("card", card)
+    return Scan("unknown", text)
+
+
+def find_device(tag: str) -> Device | None:
+    return Device.objects.select_related("site").filter(asset_tag=tag.upper()).first()
+
+
+def find_borrower(card: str) -> Borrower | None:
+    return Borrower.objects.filter(card_number=normalise_card(card)).first()
+
+
+def lending_problem(device: Device, *, site: Site, borrower: Borrower | None = None) -> DomainError | None:
+    """Why `device` may not be lent at `site` (to `borrower`, if known) now; None when it may.
+
+    The desk shows this as soon as a device is scanned; `loan_issue` asks again inside its transaction.
+    """
+    tag = device.asset_tag
+    if device.status == DeviceStatus.ON_LOAN:
+        return DomainError("already_on_loan", f"{tag} is already on loan. Return it before lending it again.")
+    if not device.wipe_stands or device.status == DeviceStatus.RECEIVED:
+        return DomainError("not_sanitised", f"{tag} has not passed the data-wipe check since it was last "
+                                            "returned or received. Send it to IT to be wiped; do not lend it.")
+    if device.status in (DeviceStatus.SANITISED, DeviceStatus.REPAIR):
+        return DomainError("not_ready", f"{tag} has been wiped but is not yet checked and graded as ready "
+                                        f"({device.get_status_display().lower()}).")
+    if device.status not in (DeviceStatus.READY, DeviceStatus.RESERVED):
+        return DomainError("not_lendable", f"{tag} is {device.get_status_display().lower()}; it cannot be lent.")
+    if device.site_id != site.pk:
+        return DomainError("not_at_branch", f"{tag} is recorded at {device.site}, not {site}. "
+                                            "Only lend devices that are at this branch.")
+    if device.status == DeviceStatus.RESERVED:
+        hold = Hold.objects.filter(device=device, status=Hold.Status.OFFERED).select_related("borrower").first()
+        if hold is None:
+            return DomainError("reserved", f"{tag} is reserved for a community group; it cannot be lent.")
+        if borrower is not None and hold.borrower_id != borrower.pk:
+            return DomainError("reserved", f"{tag} is reserved for someone on the waiting list until "
+                                           f"{hold.collect_by:%-d %B}.")
+    return None
+
+
+def open_loan_for(device: Device) -> Loan | None:
+    return Loan.objects.open().select_related("borrower", "site").filter(device=device).first()

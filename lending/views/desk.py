@@ -1,0 +1,134 @@
+"""The library desk: one scan box, then the agreement and signature, then the loan."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lending import panels
+from lending.forms import IssueForm, ScanForm
+from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, LoanConnectivity, LoanPolicy
+from lending.scope import branch_or_404, user_branches
+from lending.services.loans import device_accessories, due_date_for, loan_issue
+from lending.services.scanning import find_borrower, find_device, lending_problem, open_loan_for, parse_scan
+from reuse.errors import DomainError
+from reuse.models import Device
+from reuse.roles import DESK, role_required
+
+
+@role_required(DESK)
+def desk(request):
+    """The Desk menu entry: straight to the desk of one's branch, or a choice of branches."""
+    branches = list(user_branches(request.user))
+    if len(branches) == 1:
+        return redirect("lending:desk-branch", code=branches[0].code)
+    return render(request, "lending/branch_choose.html", {"branches": branches})
+
+
+def desk_url(branch, device_id=None, borrower_id=None) -> str:
+    params = {k: v for k, v in (("device", device_id), ("borrower", borrower_id)) if v}
+    url = reverse("lending:desk-branch", kwargs={"code": branch.code})
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def available_connectivity(branch):
+    out = LoanConnectivity.objects.filter(returned_at__isnull=True, missing=False).values("item_id")
+    return ConnectivityItem.objects.filter(site=branch, retired=False).exclude(pk__in=out).order_by("expires_on")
+
+
+@role_required(DESK)
+def desk_branch(request, code):
+    branch = branch_or_404(request.user, code)
+    device_id, borrower_id = _int(request.GET.get("device")), _int(request.GET.get("borrower"))
+    return _render_desk(request, branch, device_id, borrower_id)
+
+
+def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="",
+                 status=200):
+    device = Device.objects.select_related("site").filter(pk=device_id).first() if device_id else None
+    borrower = Borrower.objects.filter(pk=borrower_id).first() if borrower_id else None
+    context = {
+        "branch": branch, "device": device, "borrower": borrower, "unknown_card": unknown_card,
+        "scan_form": scan_form or ScanForm(initial={"device": device_id, "borrower": borrower_id}),
+        "several_branches": user_branches(request.user).count() > 1,
+    }
+    if device:
+        context["problem"] = lending_problem(device, site=branch, borrower=borrower)
+        context["open_loan"] = open_loan_for(device) if device.status == "on_loan" else None
+        context["device_hold"] = Hold.objects.filter(device=device, status=Hold.Status.OFFERED).first()
+    if borrower:
+        context["borrower_loans"] = borrower.loans.open().select_related("device")
+        context["borrower_holds"] = borrower.holds.filter(status__in=Hold.LIVE).select_related("site")
+    if device and borrower and not context["problem"]:
+        policy = LoanPolicy.for_device(kind=device.kind, site=branch)
+        context.update(
+            policy=policy, due_date=due_date_for(site=branch, loan_days=policy.loan_days),
+            agreement=AgreementVersion.current(), accessories=device_accessories(device),
+            issue_form=issue_form or IssueForm(initial={"device": device.pk, "borrower": borrower.pk},
+                                               connectivity=available_connectivity(branch)),
+        )
+    else:
+        context.update(panels.desk_panels(branch))
+    for form in (context.get("issue_form"), context["scan_form"]):
+        if form is not None and form.errors:
+            context["form"] = form
+    return render(request, "lending/desk.html", context, status=status)
+
+
+@require_POST
+@role_required(DESK)
+def desk_scan(request, code):
+    """One scan: a device label (URL or tag) or a library card. Keeps what was scanned before."""
+    branch = branch_or_404(request.user, code)
+    form = ScanForm(request.POST)
+    device_id, borrower_id = _int(request.POST.get("device")), _int(request.POST.get("borrower"))
+    if not form.is_valid():
+        return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
+    scan = parse_scan(form.cleaned_data["scan"])
+    if scan.kind == "device":
+        device = find_device(scan.value)
+        if device:
+            return redirect(desk_url(branch, device.pk, borrower_id))
+        form.add_error("scan", f"No device has the tag {scan.value}. Check the label and scan it again.")
+        return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
+    if scan.kind == "card":
+        borrower = find_borrower(scan.value)
+        if borrower:
+            return redirect(desk_url(branch, device_id, borrower.pk))
+        form.add_error("scan", f"No borrower has the library card {scan.value}. Check the number, or register "
+                               "them as a new borrower.")
+        return _render_desk(request, branch, device_id, borrower_id, scan_form=form, unknown_card=scan.value)
+    form.add_error("scan", "That is not a device label or a library card number. Scan the QR label on the device "
+                           "(or type its tag, like RLY-000123) or the barcode on the library card.")
+    return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
+
+
+@require_POST
+@role_required(DESK)
+def desk_issue(request, code):
+    branch = branch_or_404(request.user, code)
+    device = get_object_or_404(Device, pk=_int(request.POST.get("device")))
+    borrower = get_object_or_404(Borrower, pk=_int(request.POST.get("borrower")))
+    form = IssueForm(request.POST, connectivity=available_connectivity(branch))
+    if not form.is_valid():
+        return _render_desk(request, branch, device.pk, borrower.pk, issue_form=form)
+    try:
+        loan = loan_issue(
+            device=device, borrower=borrower, site=branch, actor=request.user,
+            idempotency_key=form.cleaned_data["token"], signature_method=form.cleaned_data["signature_method"],
+            signature_png=form.cleaned_data.get("signature_png"),
+            connectivity=form.cleaned_data.get("connectivity", []), extra_accessories=form.extra_accessory_list)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(desk_url(branch, device.pk, borrower.pk))
+    messages.success(request, f"Loan issued: {loan.device.asset_tag} is due back on {loan.due_date:%A %-d %B %Y}.")
+    return redirect(loan)
