@@ -5,6 +5,7 @@ email backend); DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis. Se
 """
 
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -184,6 +185,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served directly: evidence and PDFs go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Sanitisation evidence. A wipe must be verified by a second technician unless this is turned off
+# (a one-person depot); the tool's own report is kept as uploaded, up to EVIDENCE_MAX_MB.
+SANITISATION_SEPARATE_VERIFIER = env_bool("SANITISATION_SEPARATE_VERIFIER", True)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1) * 1024 * 1024
+# nwipe stamps its log in the wiping machine's clock, with no zone: say which zone those clocks keep.
+WIPE_LOG_TIME_ZONE = env_str("WIPE_LOG_TIME_ZONE", TIME_ZONE)
+try:
+    zoneinfo.ZoneInfo(WIPE_LOG_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"WIPE_LOG_TIME_ZONE must be a time zone such as Europe/London, "
+                               f"not {WIPE_LOG_TIME_ZONE!r}") from None
 
 # Email: the console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <{COUNCIL_EMAIL}>")
