@@ -15,7 +15,8 @@ from reuse.services.disposal import disposal_batch_create, disposal_batch_record
 
 @role_required(IT)
 def disposal_list(request):
-    batches = DisposalBatch.objects.annotate(device_count=Count("items")).select_related("created_by")
+    batches = (DisposalBatch.objects.annotate(device_count=Count("items")).select_related("created_by")
+               .order_by("-created_at", "-pk"))
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     return render(request, "reuse/disposal/list.html", {"page": page})
 

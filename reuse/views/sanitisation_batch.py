@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, F, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -71,7 +72,10 @@ def sanitisation_batch(request):
             certificate = _certify(request, devices_for_batch(ids=ids, lot=lot))
             if certificate:
                 return redirect(certificate)
-        return redirect(_batch_url(ids, lot), status=303)
+        # 303: the browser fetches the worklist with GET, so reloading it never re-posts the action.
+        response = HttpResponseRedirect(_batch_url(ids, lot))
+        response.status_code = 303
+        return response
 
     devices = devices_for_batch(ids=ids, lot=lot) if ids or lot else []
     if len(devices) > BATCH_MAX:

@@ -140,7 +140,8 @@ def test_a_found_drive_left_unselected_is_listed_not_wiped(text):
 
 
 def test_a_placeholder_system_serial_is_no_identity(text):
-    log = parse_nwipe_log(text.replace("system-serial-number = 3FBJ6P2", "system-serial-number = To Be Filled By O.E.M."))
+    placeholder = text.replace("system-serial-number = 3FBJ6P2", "system-serial-number = To Be Filled By O.E.M.")
+    log = parse_nwipe_log(placeholder)
     assert log.system_serial == ""
 
 
