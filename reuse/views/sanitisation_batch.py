@@ -138,7 +138,7 @@ def wipe_log_upload(request):
         except DomainError as error:
             form.add_error(None, error.message)
             for problem in error.details.get("problems", []):
-                form.add_error(None, problem)
+                form.add_error(None, problem[:1].upper() + problem[1:])
         else:
             passed = sum(1 for r in result.records if r.result == "passed")
             messages.success(request, f"nwipe log imported for {result.device.asset_tag}: {len(result.records)} "
