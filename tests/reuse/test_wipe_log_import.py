@@ -255,7 +255,7 @@ def test_upload_page_lists_every_problem_and_records_nothing(client, vostro, ali
     assert response.status_code == 200
     body = response.content.decode()
     assert "govuk-error-summary" in body and "This is not a complete nwipe log" in body
-    assert "the Error Summary table is missing" in body
+    assert "The Error Summary table is missing" in body
     nothing_written(media_root)
 
 
