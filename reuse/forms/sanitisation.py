@@ -147,6 +147,12 @@ class DisposalForm(forms.ModelForm):
         help_texts = {"destruction_certificate": "Add it later if the recycler sends it after collection",
                       "collected_on": "For example 24/01/2026"}
 
+    field_order = ["tags", "method"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = DisposalBatch.Method.choices  # radios: no empty "---------" choice
+
     def clean_tags(self):
         tags = [t.strip().upper() for t in self.cleaned_data["tags"].replace(",", " ").split() if t.strip()]
         if not tags:

@@ -17,7 +17,7 @@ from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-FIXTURE = Path("/work/shared/fixtures/nwipe/shredos-dell-vostro-5581.log")
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
 LOG = b"[2026/01/24 13:35:06]  notice: nwipe 0.35 wipe of one drive, kept as evidence\n"
 
 
@@ -160,6 +160,15 @@ def test_import_batch_and_disposal_pages_are_accessible(page, make_device, alice
 
     page.goto(f"/devices/{vostro.asset_tag}/drives/add/")
     assert_accessible(page, "sanitisation-add-drive")
+    page.goto(f"/devices/{vostro.asset_tag}/drives/{vostro.media.first().pk}/remove/")
+    assert_accessible(page, "sanitisation-remove-drive")
+    phone = make_device(kind="phone", media=0, imei="356938035643809")
+    page.goto(f"/devices/{phone.asset_tag}/reset-checklist/")
+    page.get_by_label("factory reset done").check()
+    page.get_by_role("button", name="Record checklist").click()
+    page.wait_for_load_state()
+    assert "Still to do: encryption was on before the reset" in page.content()
+    assert_accessible(page, "sanitisation-phone-checklist")
 
     page.goto("/devices/disposal/new/")
     page.get_by_label("Recycle", exact=True).check()

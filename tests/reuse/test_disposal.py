@@ -100,6 +100,7 @@ def test_disposal_form_prefills_devices_chosen_elsewhere(client, make_device, al
     client.force_login(alice)
     body = client.get("/devices/disposal/new/", {"device": [d.pk for d in devices]}).content.decode()
     assert f"{devices[0].asset_tag}\n{devices[1].asset_tag}" in body
+    assert "---------" not in body
 
 
 def test_disposal_list_within_a_query_budget(client, make_device, alice, django_assert_max_num_queries):

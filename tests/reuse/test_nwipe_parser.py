@@ -7,7 +7,7 @@ import pytest
 
 from reuse.nwipe import NwipeLogError, parse_nwipe_log
 
-FIXTURE = Path("/work/shared/fixtures/nwipe/shredos-dell-vostro-5581.log")
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
 UTC = datetime.UTC
 
 

@@ -16,7 +16,7 @@ from reuse.services.lifecycle import device_transition
 from reuse.services.wipelog import wipe_log_import
 from tests.conftest import wipe_all
 
-FIXTURE = Path("/work/shared/fixtures/nwipe/shredos-dell-vostro-5581.log")
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
 LOG = FIXTURE.read_bytes()
 SDA, NVME = "WD-WXC1A14S2591", "NS8BN06381120BD03"
 
