@@ -194,3 +194,21 @@ def test_public_check_says_when_the_device_has_come_back_since(client, certified
     device_transition(device=device, to_status="ready", actor=alice)
     device_transition(device=device, to_status="received", actor=alice, reason="fault found")
     assert "has come back to the council" in client.get(f"/verify/{certificate.token}").content.decode()
+
+
+def test_a_big_certificate_waits_for_the_worker_and_says_so(client, certified, alice, monkeypatch,
+                                                           django_capture_on_commit_callbacks):
+    from reuse.services import certificates
+
+    monkeypatch.setattr(certificates, "RENDER_INLINE_MAX", 1)
+    devices = [certified(serial=f"BIG{n}") for n in range(2)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        certificate = certificate_issue(devices=devices, actor=alice)
+    assert len(callbacks) == 1  # the render task, dispatched only once the certificate is committed
+    client.force_login(alice)
+    response = client.get(f"/devices/certificates/{certificate.number}/pdf/", follow=True)
+    assert "still being prepared" in response.content.decode()
+    callbacks[0]()  # the worker picks the task up (TASKS_SYNC runs it here)
+    certificate.refresh_from_db()
+    text = pdf_text(certificate.pdf.read())
+    assert all(d.asset_tag in text for d in devices)
