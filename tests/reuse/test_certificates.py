@@ -201,6 +201,7 @@ def test_a_big_certificate_waits_for_the_worker_and_says_so(client, certified, a
     from reuse.services import certificates
 
     monkeypatch.setattr(certificates, "RENDER_INLINE_MAX", 1)
+    monkeypatch.setattr("reuse.views.certificates.RENDER_INLINE_MAX", 1)
     devices = [certified(serial=f"BIG{n}") for n in range(2)]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate = certificate_issue(devices=devices, actor=alice)
