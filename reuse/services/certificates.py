@@ -16,7 +16,6 @@ from django_q.tasks import async_task
 
 from reuse.errors import DomainError
 from reuse.models import Certificate, CertificateEntry, Device, ResetChecklist, SanitisationRecord
-from reuse.pdfrender import render_pdf
 from reuse.qr import qr_data_uri
 from reuse.services.lifecycle import allocate_numbers
 
@@ -116,6 +115,9 @@ def certificate_context(certificate: Certificate) -> dict:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    # Imported here so that WeasyPrint loads in the processes that render, not in every web process.
+    from reuse.pdfrender import render_pdf
+
     context = certificate_context(certificate)
     context["qr"] = qr_data_uri(certificate.verify_url)
     context["issued_by"] = certificate.issued_by.get_full_name() or certificate.issued_by.username
