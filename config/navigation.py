@@ -12,6 +12,8 @@ NAVIGATION = [
     ("Inventory", "reuse:device-list", (IT, COORDINATOR)),
     ("Intake", "reuse:intake", (IT,)),
     ("Labels", "reuse:label-print", (IT,)),
+    ("Sanitisation", "reuse:sanitisation", (IT,)),
+    ("Disposal", "reuse:disposal-list", (IT,)),
     ("Desk", "lending:desk", (DESK,)),
     ("Loans", "lending:loan-list", (DESK,)),
     ("Requests", "matching:request-list", (COORDINATOR,)),

@@ -6,6 +6,7 @@ email backend); DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis. Se
 
 import re
 import sys
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -186,6 +187,18 @@ MEDIA_URL = "/media/"  # never served directly: evidence and PDFs go through per
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# Sanitisation evidence. A wipe must be verified by a second technician unless this is turned off
+# (a one-person depot); the tool's own report is kept as uploaded, up to EVIDENCE_MAX_MB.
+SANITISATION_SEPARATE_VERIFIER = env_bool("SANITISATION_SEPARATE_VERIFIER", True)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1) * 1024 * 1024
+# nwipe stamps its log in the wiping machine's clock, with no zone: say which zone those clocks keep.
+WIPE_LOG_TIME_ZONE = env_str("WIPE_LOG_TIME_ZONE", TIME_ZONE)
+try:
+    zoneinfo.ZoneInfo(WIPE_LOG_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"WIPE_LOG_TIME_ZONE must be a time zone such as Europe/London, "
+                               f"not {WIPE_LOG_TIME_ZONE!r}") from None
+
 # Email: the console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <{COUNCIL_EMAIL}>")
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -207,7 +220,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step of every PDF at INFO: only its warnings are worth keeping.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Lending (library desks). Card numbers are checked against LIBRARY_CARD_PATTERN (a regular expression

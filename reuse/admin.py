@@ -1,8 +1,12 @@
 from django.contrib import admin
 
 from reuse.models import (
+    Certificate,
+    CertificateEntry,
     CustodyEvent,
     Device,
+    DisposalBatch,
+    DisposalItem,
     Evidence,
     ResetChecklist,
     SanitisationRecord,
@@ -85,3 +89,48 @@ class ResetChecklistAdmin(ReadOnlyAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "sha256", "size", "uploaded_by", "uploaded_at"]
+
+
+class CertificateEntryInline(admin.TabularInline):
+    model = CertificateEntry
+    fields = ["device", "cycle", "single"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    """Issued certificates are evidence: shown, never edited. The token stays out of lists and searches."""
+
+    list_display = ["number", "issued_at", "issued_by"]
+    search_fields = ["number", "entries__device__asset_tag"]
+    list_select_related = ["issued_by"]
+    fields = ["number", "issued_at", "issued_by", "pdf", "pdf_sha256"]
+    inlines = [CertificateEntryInline]
+
+
+class DisposalItemInline(admin.TabularInline):
+    model = DisposalItem
+    fields = ["device"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisposalBatch)
+class DisposalBatchAdmin(ReadOnlyAdmin):
+    """Read-only: disposal moves devices through the lifecycle, so batches are made on the disposal page."""
+
+    list_display = ["reference", "method", "recycler", "waste_transfer_note", "destruction_certificate",
+                    "collected_on"]
+    list_filter = ["method"]
+    search_fields = ["reference", "recycler", "waste_transfer_note", "destruction_certificate",
+                     "items__device__asset_tag"]
+    inlines = [DisposalItemInline]

@@ -221,3 +221,6 @@ def seed(*, options: dict, stdout, context: dict) -> None:
     context.update(seed_sites_and_staff(stdout))
     stdout.write(f"Sites and staff ready; writing {options['devices']} devices")
     seed_devices(options["devices"], sites=context["sites"], users=context["users"], rng=rng, stdout=stdout)
+    from reuse import demo_sanitisation
+
+    demo_sanitisation.seed(options=options, stdout=stdout, context=context)

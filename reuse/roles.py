@@ -22,6 +22,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reuse.view_custodyevent", "reuse.view_evidence", "reuse.add_evidence",
         "reuse.view_sanitisationrecord", "reuse.add_sanitisationrecord",
         "reuse.view_resetchecklist", "reuse.add_resetchecklist",
+        # Second-person sign-off writes the verifier onto a wipe record or reset checklist.
+        "reuse.change_sanitisationrecord", "reuse.change_resetchecklist",
+        "reuse.view_certificate", "reuse.add_certificate", "reuse.view_certificateentry",
+        "reuse.view_disposalbatch", "reuse.add_disposalbatch", "reuse.change_disposalbatch",
+        "reuse.view_disposalitem",
     ],
     DESK: ["reuse.view_site", "reuse.view_device", "reuse.view_custodyevent", "lending.*"],
     COORDINATOR: ["reuse.view_site", "reuse.view_device", "matching.*"],

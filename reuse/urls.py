@@ -1,9 +1,27 @@
 from django.urls import path
 
-from reuse.views import devices
+from reuse.views import certificates, devices, disposal, sanitisation, sanitisation_batch
 
 app_name = "reuse"
 
 urlpatterns = [
+    # Sanitisation, certificates and disposal (before "<tag>/", which would otherwise swallow them).
+    path("sanitisation/", sanitisation_batch.sanitisation_home, name="sanitisation"),
+    path("sanitisation/batch/", sanitisation_batch.sanitisation_batch, name="sanitisation-batch"),
+    path("sanitisation/import/", sanitisation_batch.wipe_log_upload, name="wipe-log-import"),
+    path("sanitisation/wipes/<int:pk>/verify/", sanitisation.record_verify, name="record-verify"),
+    path("sanitisation/checklists/<int:pk>/verify/", sanitisation.checklist_verify, name="checklist-verify"),
+    path("sanitisation/evidence/<int:pk>/", sanitisation.evidence_download, name="evidence-download"),
+    path("certificates/<str:number>/", certificates.certificate_detail, name="certificate-detail"),
+    path("certificates/<str:number>/pdf/", certificates.certificate_pdf, name="certificate-pdf"),
+    path("disposal/", disposal.disposal_list, name="disposal-list"),
+    path("disposal/new/", disposal.disposal_new, name="disposal-new"),
+    path("disposal/<str:reference>/", disposal.disposal_detail, name="disposal-detail"),
+    path("<str:tag>/status/", sanitisation.device_transition_view, name="device-transition"),
+    path("<str:tag>/drives/add/", sanitisation.medium_add, name="medium-add"),
+    path("<str:tag>/drives/<int:pk>/remove/", sanitisation.medium_remove, name="medium-remove"),
+    path("<str:tag>/drives/<int:medium_pk>/wipe/", sanitisation.record_wipe, name="record-wipe"),
+    path("<str:tag>/reset-checklist/", sanitisation.checklist_record, name="checklist-record"),
+    path("<str:tag>/certificate/", certificates.device_certificate, name="device-certificate"),
     path("<str:tag>/", devices.device_detail, name="device-detail"),
 ]
