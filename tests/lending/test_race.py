@@ -44,9 +44,9 @@ def in_memory_sqlite() -> bool:
     return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
-# SQLite's in-memory test database shares one cache between threads, whose table locks fail at once
-# ("database table is locked") instead of waiting like the WAL file Relay runs on. There the race is
-# shown by the interleaving tests below; on PostgreSQL (CI runs the suite on both) it is a real one.
+# An in-memory SQLite database shares one cache between threads, whose table locks fail at once
+# instead of waiting like the WAL file Relay runs on. The test settings use a file, so this only
+# skips if someone points the tests at an in-memory database.
 def skip_on_in_memory_sqlite():
     if in_memory_sqlite():
         pytest.skip("real threads need a database file or server, not SQLite's shared in-memory cache")
