@@ -12,8 +12,6 @@ def device_detail(request, tag: str):
     context = {
         "device": device,
         "events": events,
-        "media": device.media.all(),
-        "sanitisations": device.sanitisations.select_related("medium", "operator", "verified_by"),
         "next_statuses": allowed_next(device.status),
         "gate_problems": sanitisation_gate_problems(device) if device.status == "received" else [],
     }
