@@ -133,6 +133,10 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
     `not_verifiable` (the wipe or the tool's verification did not pass) or `already_verified`.
     """
     device = _locked(record.device)
+    # Re-read under the device lock: another verifier may have signed this record off meanwhile.
+    record = SanitisationRecord.objects.get(pk=record.pk)
+    if record.verified_by_id is not None:
+        raise DomainError("already_verified", "Someone has already verified this wipe.")
     if record.cycle != device.cycle:
         raise DomainError("record_stale", "This wipe was recorded before the device last came back; "
                                           "it no longer counts and cannot be verified.")
