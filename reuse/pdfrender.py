@@ -4,6 +4,7 @@ WeasyPrint may only read `data:` URIs and Relay's own static files. It never fet
 network, so a template cannot leak data to, or wait on, another server.
 """
 
+import io
 import mimetypes
 from pathlib import Path
 
@@ -43,3 +44,17 @@ def html_to_pdf(html: str) -> bytes:
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context))
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF holding the pages of `pdfs` in order (batches rendered in parts, or in parallel)."""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

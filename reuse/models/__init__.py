@@ -1,1 +1,2 @@
 from reuse.models.core import *  # noqa: F403
+from reuse.models.labels import *  # noqa: F403

@@ -1,0 +1,165 @@
+"""Label sheets and calibration pages as PDF.
+
+Measured on a 2-core machine (WeasyPrint 70, 1,000 labels on L7160): what costs is WeasyPrint
+laying out each label's lines of text, then drawing them. So each label is a float holding one
+1-bit PNG and a few one-line blocks (`white-space: nowrap`: no line breaking to compute), styled by
+one short class-based stylesheet; the code's PNG comes from the `LabelCode` cache; and a big batch
+is split into runs of whole sheets rendered side by side on every core, then joined.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from reuse.labels.layout import GAP_MM, LabelLayout
+from reuse.models import LabelCode
+from reuse.parallel import process_map
+from reuse.pdfrender import html_to_pdf, join_pdfs
+from reuse.qr import png_data_uri, qr_matrix_png
+
+# Sheets per rendered part when parts are rendered one after another (background jobs report
+# progress after each part), and the most in any part (bounds a worker's memory).
+PART_SHEETS = 8
+MAX_PART_SHEETS = 40
+DB_BATCH = 500
+
+
+@dataclass(frozen=True)
+class LabelItem:
+    """What one label shows: the tag, the URL its code holds, and optionally the device's type/model."""
+
+    tag: str
+    url: str
+    detail: str = ""
+
+
+def label_url(tag: str) -> str:
+    """What a label for `tag` holds: the same `/d/<TAG>` URL as `Device.label_url`."""
+    return f"{settings.SITE_URL}/d/{tag.upper()}"
+
+
+def _encode(urls: Sequence[str]) -> list[bytes]:
+    return [qr_matrix_png(url, mode="L") for url in urls]
+
+
+def _batches(seq: Sequence, size: int) -> list[Sequence]:
+    return [seq[start:start + size] for start in range(0, len(seq), size)]
+
+
+def qr_codes(urls: Sequence[str], *, workers: int = 1) -> dict[str, bytes]:
+    """The PNG of the code for each URL: from the cache, else encoded now (on `workers` cores) and kept."""
+    wanted = list(dict.fromkeys(urls))
+    found: dict[str, bytes] = {}
+    for batch in _batches(wanted, DB_BATCH):
+        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
+        found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
+    missing = [url for url in wanted if url not in found]
+    if missing:
+        parts = _batches(missing, max(50, math.ceil(len(missing) / max(workers, 1))))
+        pngs = [png for part in process_map(_encode, parts, workers=workers) for png in part]
+        fresh = dict(zip(missing, pngs, strict=True))
+        # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
+        LabelCode.objects.bulk_create([LabelCode(url=url, png=png) for url, png in fresh.items()],
+                                      batch_size=DB_BATCH, ignore_conflicts=True)
+        found.update(fresh)
+    return found
+
+
+def _mm(value: float) -> str:
+    return f"{value:.3f}mm"
+
+
+def _css(layout: LabelLayout) -> str:
+    """The stylesheet for `layout`: every length pre-formatted, so locale settings cannot touch them."""
+    return render_to_string("reuse/labels/sheet.css", {"l": layout, "mm": {
+        "page_width": _mm(layout.page_width), "page_height": _mm(layout.page_height),
+        # A hair short of the page, so rounding never spills a sheet onto a blank page.
+        "sheet_height": _mm(layout.page_height - 0.1),
+        "left": _mm(layout.left), "top": _mm(layout.top), "vpitch": _mm(layout.vpitch),
+        "row_width": _mm(layout.columns * max(layout.hpitch, layout.label_width) + 1),
+        "label_width": _mm(layout.label_width), "label_height": _mm(layout.label_height),
+        "gutter": _mm(max(0.0, layout.hpitch - layout.label_width)), "padding": _mm(layout.padding),
+        "radius": _mm(layout.radius), "qr": _mm(layout.qr), "gap": _mm(GAP_MM),
+        # 0.1 mm to spare, so rounding never wraps the text under the code.
+        "text_width": _mm(layout.text_width - 0.1),
+        "tag_size": f"{layout.tag_pt:.2f}pt", "small_size": f"{layout.small_pt:.2f}pt",
+        "under_gap": _mm(GAP_MM / 2),
+    }})
+
+
+def _sheet_html(layout: LabelLayout, sheets: list[list[dict | None]], css: str, title: str) -> str:
+    rows = [[sheet[start:start + layout.columns] for start in range(0, layout.per_sheet, layout.columns)]
+            for sheet in sheets]
+    return render_to_string("reuse/labels/sheet.html", {
+        "title": title, "css": css, "sheets": rows, "layout": layout,
+    })
+
+
+def sheet_count(template, count: int, skip: int = 0) -> int:
+    return math.ceil((skip + count) / template.per_sheet)
+
+
+def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None, workers: int = 1,
+                      part_sheets: int = PART_SHEETS) -> tuple[list[str], int]:
+    """The HTML documents for `items` on `template`'s sheets, each a run of at most `part_sheets` sheets.
+
+    Returns (documents, sheets). The first `skip` positions stay blank.
+    """
+    layout = template.layout(printer, tag_length=max([10, *(len(item.tag) for item in items)]))
+    codes = qr_codes([item.url for item in items], workers=workers)
+    fixed = [settings.SERVICE_NAME, settings.COUNCIL_NAME] if layout.show_service else []
+    # The small lines go in one `white-space: pre` block: one box for WeasyPrint to lay out, not three.
+    cells: list[dict | None] = [None] * skip + [
+        {"tag": item.tag, "src": png_data_uri(codes[item.url]),
+         "lines": "\n".join([*fixed, item.detail] if item.detail and layout.show_detail else fixed)}
+        for item in items
+    ]
+    sheets = [cells[start:start + layout.per_sheet] for start in range(0, len(cells), layout.per_sheet)]
+    sheets[-1] += [None] * (layout.per_sheet - len(sheets[-1]))
+    css = _css(layout)
+    title = f"Asset labels on {template.code}"
+    parts = [_sheet_html(layout, sheets[start:start + part_sheets], css, title)
+             for start in range(0, len(sheets), part_sheets)]
+    return parts, len(sheets)
+
+
+def render_labels(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None, workers: int = 1,
+                  on_progress: Callable[[int], None] | None = None) -> tuple[bytes, int]:
+    """PDF of `items` on `template`'s sheets, leaving the first `skip` positions blank. Returns (pdf, pages).
+
+    Callers check the template and the skip first (`reuse.services.labels`). With `workers` > 1 the
+    sheets are rendered in parallel; otherwise part by part, calling `on_progress(labels_done)`.
+    """
+    sheets_total = sheet_count(template, len(items), skip)
+    size = min(MAX_PART_SHEETS, math.ceil(sheets_total / workers)) if workers > 1 else PART_SHEETS
+    parts, sheets = label_sheet_parts(template=template, items=items, skip=skip, printer=printer, workers=workers,
+                                      part_sheets=size)
+    if workers > 1:
+        pdfs = process_map(html_to_pdf, parts, workers=workers)
+    else:
+        pdfs = []
+        for index, part in enumerate(parts):
+            pdfs.append(html_to_pdf(part))
+            if on_progress:
+                on_progress(min(len(items), (index + 1) * size * template.per_sheet - skip))
+    return join_pdfs(pdfs), sheets
+
+
+def render_calibration(*, template, printer=None) -> bytes:
+    """One sheet with every label's outline and a crosshair at its centre, shifted by the printer's offsets.
+
+    Printed on plain paper and held against a sheet of labels up to the light, it shows how far the
+    printer is out; the offsets to type in are on the page.
+    """
+    layout = template.layout(printer)
+    cells = [{"number": n + 1, "cx": layout.label_width / 2, "cy": layout.label_height / 2}
+             for n in range(layout.per_sheet)]
+    rows = [cells[start:start + layout.columns] for start in range(0, layout.per_sheet, layout.columns)]
+    html = render_to_string("reuse/labels/calibration.html", {
+        "template": template, "printer": printer, "layout": layout, "css": _css(layout), "rows": rows,
+        "header_inside": layout.top < 9, "header_top": max(2.0, layout.top / 2 - 3),
+    })
+    return html_to_pdf(html)
