@@ -85,3 +85,7 @@ class ResetChecklistAdmin(ReadOnlyAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "sha256", "size", "uploaded_by", "uploaded_at"]
+
+
+# Label sizes and printers are registered in their own module, imported here so Django's admin finds them.
+from reuse.labels import admin as labels_admin  # noqa: E402, F401

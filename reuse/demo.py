@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from reuse.labels.demo import seed as seed_labels
 from reuse.models import (
     CustodyEvent,
     Device,
@@ -221,3 +222,4 @@ def seed(*, options: dict, stdout, context: dict) -> None:
     context.update(seed_sites_and_staff(stdout))
     stdout.write(f"Sites and staff ready; writing {options['devices']} devices")
     seed_devices(options["devices"], sites=context["sites"], users=context["users"], rng=rng, stdout=stdout)
+    seed_labels(sites=context["sites"], users=context["users"], stdout=stdout)

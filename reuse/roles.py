@@ -22,6 +22,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reuse.view_custodyevent", "reuse.view_evidence", "reuse.add_evidence",
         "reuse.view_sanitisationrecord", "reuse.add_sanitisationrecord",
         "reuse.view_resetchecklist", "reuse.add_resetchecklist",
+        "reuse.view_labeltemplate", "reuse.view_printer", "reuse.view_labeljob", "reuse.add_labeljob",
+        "reuse.view_preprintedtag", "reuse.add_preprintedtag",
     ],
     DESK: ["reuse.view_site", "reuse.view_device", "reuse.view_custodyevent", "lending.*"],
     COORDINATOR: ["reuse.view_site", "reuse.view_device", "matching.*"],

@@ -16,8 +16,8 @@ MIN_QR_MM = 10.0
 # 0.63, capitals up to 0.71); sizing the tag from it keeps "RLY-000123" on one line.
 TAG_EM = 0.66
 SMALL_EM = 0.52
-TAG_PT = (6.0, 16.0)
-SMALL_PT = (5.0, 8.0)
+TAG_PT = (6.0, 18.0)
+SMALL_PT = (5.0, 9.0)
 GAP_MM = 1.5
 
 
@@ -131,32 +131,42 @@ def _clamp(value: float, bounds: tuple[float, float]) -> float:
 def label_layout(template, *, offset_x=0, offset_y=0, tag_length: int = 10) -> LabelLayout:
     """Geometry and type sizes for `template`, shifted by a printer's offsets.
 
-    The code sits beside the text when the label is wide enough to give the text 15 mm, under it
-    otherwise. Type is sized so that a `tag_length`-character tag fits on one line.
+    The code sits beside the text (taking at most half the width) unless putting it above the text
+    gives a code at least 15% bigger, or leaves the text less than 15 mm. Type is sized so that a
+    `tag_length`-character tag fits on one line.
     """
     t = template
     width, height, padding = _mm(t.label_width_mm), _mm(t.label_height_mm), _mm(t.padding_mm)
     inner_w, inner_h = width - 2 * padding, height - 2 * padding
     small_lines = (2 if t.show_service_name else 0) + (1 if t.show_type_model else 0)
-    has_text = t.show_tag or small_lines
+    has_text = bool(t.show_tag or small_lines)
 
+    def tag_size(text_width: float) -> float:
+        return _clamp(text_width / (tag_length * TAG_EM) * PT_PER_MM, TAG_PT) if t.show_tag else 0.0
+
+    def small_size(tag_pt: float) -> float:
+        return _clamp(tag_pt * 0.55 if t.show_tag else 7.0, SMALL_PT)
+
+    # Beside: the code fills the height, up to half the width; the text takes the rest.
     qr_beside = min(inner_h, inner_w / 2) if has_text else min(inner_w, inner_h)
     text_beside = inner_w - qr_beside - GAP_MM
-    beside = not has_text or text_beside >= 15
-    text_width = text_beside if beside else inner_w
-    tag_pt = _clamp(text_width / (tag_length * TAG_EM) * PT_PER_MM, TAG_PT) if t.show_tag else 0.0
-    small_pt = _clamp(tag_pt * 0.55 if t.show_tag else 7.0, SMALL_PT)
-    tag_h = tag_pt / PT_PER_MM * 1.2
+    # Under: the text spans the width; the code takes the height the text leaves.
+    tag_under = tag_size(inner_w)
+    small_under = small_size(tag_under)
+    text_h = tag_under / PT_PER_MM * 1.2 + small_lines * small_under / PT_PER_MM * 1.25
+    qr_under = min(inner_w, inner_h - text_h - GAP_MM / 2)
+    beside = not has_text or (text_beside >= 15 and qr_under < qr_beside * 1.15)
+
     if beside:
-        qr = qr_beside
-        room = inner_h - tag_h
+        qr, text_width = qr_beside, text_beside
+        tag_pt = tag_size(text_width)
+        small_pt = small_size(tag_pt)
+        room = inner_h - tag_pt / PT_PER_MM * 1.2
+        if small_lines:
+            # Shrink the small lines (not below 5 pt) until they fit under the tag.
+            small_pt = max(SMALL_PT[0], min(small_pt, room / small_lines / 1.25 * PT_PER_MM))
     else:
-        text_h = tag_h + small_lines * small_pt / PT_PER_MM * 1.25
-        qr = min(inner_w, inner_h - text_h - GAP_MM / 2)
-        room = None
-    if room is not None and small_lines:
-        # Shrink the small lines (not below 5 pt) until they fit under the tag.
-        small_pt = max(SMALL_PT[0], min(small_pt, room / small_lines / 1.25 * PT_PER_MM))
+        qr, text_width, tag_pt, small_pt = qr_under, inner_w, tag_under, small_under
     page_height = _mm(t.page_height_mm) if t.page_height_mm is not None else (
         2 * _mm(t.top_margin_mm) + (t.rows - 1) * _mm(t.vertical_pitch_mm) + height)
     return LabelLayout(

@@ -74,7 +74,7 @@ def _mm(value: float) -> str:
 
 def _css(layout: LabelLayout) -> str:
     """The stylesheet for `layout`: every length pre-formatted, so locale settings cannot touch them."""
-    return render_to_string("reuse/labels/sheet.css", {"l": layout, "mm": {
+    return render_to_string("reuse/labels/pdf_sheet.css", {"l": layout, "mm": {
         "page_width": _mm(layout.page_width), "page_height": _mm(layout.page_height),
         # A hair short of the page, so rounding never spills a sheet onto a blank page.
         "sheet_height": _mm(layout.page_height - 0.1),
@@ -93,7 +93,7 @@ def _css(layout: LabelLayout) -> str:
 def _sheet_html(layout: LabelLayout, sheets: list[list[dict | None]], css: str, title: str) -> str:
     rows = [[sheet[start:start + layout.columns] for start in range(0, layout.per_sheet, layout.columns)]
             for sheet in sheets]
-    return render_to_string("reuse/labels/sheet.html", {
+    return render_to_string("reuse/labels/pdf_sheet.html", {
         "title": title, "css": css, "sheets": rows, "layout": layout,
     })
 
@@ -158,7 +158,7 @@ def render_calibration(*, template, printer=None) -> bytes:
     cells = [{"number": n + 1, "cx": layout.label_width / 2, "cy": layout.label_height / 2}
              for n in range(layout.per_sheet)]
     rows = [cells[start:start + layout.columns] for start in range(0, layout.per_sheet, layout.columns)]
-    html = render_to_string("reuse/labels/calibration.html", {
+    html = render_to_string("reuse/labels/pdf_calibration.html", {
         "template": template, "printer": printer, "layout": layout, "css": _css(layout), "rows": rows,
         "header_inside": layout.top < 9, "header_top": max(2.0, layout.top / 2 - 3),
     })

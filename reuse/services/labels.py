@@ -190,11 +190,15 @@ def labels_print(*, template: LabelTemplate, items: Sequence[LabelItem], skip: i
     return PrintResult(pdf=pdf, sheets=sheets)
 
 
+def _check_count(count: int) -> None:
+    if not 1 <= count <= settings.LABELS_MAX_BATCH:
+        raise DomainError("bad_count", f"Print between 1 and {settings.LABELS_MAX_BATCH:,} labels, not {count}.")
+
+
 @transaction.atomic
 def preprinted_tags_create(*, count: int, actor) -> list[str]:
     """Allocate `count` new asset tags for labels printed ahead of time, and record them as unclaimed."""
-    if not 1 <= count <= settings.LABELS_MAX_BATCH:
-        raise DomainError("bad_count", f"Print between 1 and {settings.LABELS_MAX_BATCH:,} labels, not {count}.")
+    _check_count(count)
     tags = allocate_asset_tags(count)
     PreprintedTag.objects.bulk_create([PreprintedTag(asset_tag=tag, created_by=actor) for tag in tags])
     return tags
@@ -203,6 +207,7 @@ def preprinted_tags_create(*, count: int, actor) -> list[str]:
 def preprinted_print(*, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None,
                      actor=None) -> PrintResult:
     """Allocate `count` tags and print their labels. Nothing is allocated if the template or skip is wrong."""
+    _check_count(count)
     _check_batch(template, skip, count)
     with transaction.atomic():
         tags = preprinted_tags_create(count=count, actor=actor)
@@ -217,6 +222,7 @@ def preprinted_print(*, count: int, template: LabelTemplate, skip: int = 0, prin
 def preprinted_render(*, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None,
                       actor=None, workers: int = 1) -> tuple[bytes, int]:
     """Allocate `count` tags and return their labels' PDF at once (the command line). All or nothing."""
+    _check_count(count)
     _check_batch(template, skip, count)
     with transaction.atomic():
         tags = preprinted_tags_create(count=count, actor=actor)
