@@ -155,7 +155,9 @@ def render_calibration(*, template, printer=None) -> bytes:
     printer is out; the offsets to type in are on the page.
     """
     layout = template.layout(printer)
-    cells = [{"number": n + 1, "cx": layout.label_width / 2, "cy": layout.label_height / 2}
+    # The crosshair's lines are placed from inside the 0.2 mm outline, and are 0.2 mm thick themselves.
+    inset = 0.2 + 0.1
+    cells = [{"number": n + 1, "cx": layout.label_width / 2 - inset, "cy": layout.label_height / 2 - inset}
              for n in range(layout.per_sheet)]
     rows = [cells[start:start + layout.columns] for start in range(0, layout.per_sheet, layout.columns)]
     html = render_to_string("reuse/labels/pdf_calibration.html", {

@@ -202,13 +202,13 @@ def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Devic
 
 
 def _check_preprinted(tag: str) -> None:
-    claimed = PreprintedTag.objects.filter(asset_tag=tag).values_list("device_id", flat=True).first()
-    if claimed is None and not PreprintedTag.objects.filter(asset_tag=tag).exists():
+    used = f"The label {tag} is already on another device. Use a new label."
+    spare = PreprintedTag.objects.filter(asset_tag=tag).values("device_id").first()
+    if (spare and spare["device_id"]) or Device.objects.filter(asset_tag=tag).exists():
+        raise DomainError("tag_already_used", used, tag=tag)
+    if spare is None:
         raise DomainError("unknown_tag", f"{tag} is not one of our pre-printed labels. Check the label, or leave "
                           "the tag empty to have one allocated.", tag=tag)
-    if claimed is not None:
-        raise DomainError("tag_already_used", f"The label {tag} is already on another device. Use a new label.",
-                          tag=tag)
 
 
 @transaction.atomic

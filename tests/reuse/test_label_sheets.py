@@ -107,3 +107,28 @@ def test_a_new_site_url_encodes_new_codes(l7160, settings, db):
     pdf, _ = render_labels(template=l7160, items=[item()])
     assert LabelCode.objects.count() == 2
     assert_codes_in_cells(pdf, l7160, ["https://relay.example.org/d/RLY-900001"])
+
+
+def test_calibration_outlines_sit_on_the_cells_after_printer_offsets(l7160, depot_printer):
+    import pypdfium2
+
+    from reuse.services.labels import calibration_render
+    from tests.reuse.labelcheck import cell_rect
+
+    pdf = calibration_render(template=l7160, printer=depot_printer)
+    dpi = 400
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=dpi / 72, grayscale=True).to_pil()
+    px = lambda mm: round(mm / 25.4 * dpi)  # noqa: E731
+
+    def dark(x_mm, y_mm):
+        return image.getpixel((px(x_mm), px(y_mm))) < 128
+
+    for position in range(l7160.per_sheet):
+        left, top, right, bottom = cell_rect(l7160, position, depot_printer.offset_x_mm, depot_printer.offset_y_mm)
+        middle_y, middle_x = (top + bottom) / 2, (left + right) / 2
+        # The 0.2 mm outline lies just inside each edge; half a millimetre outside is blank paper.
+        assert dark(left + 0.1, middle_y) and dark(right - 0.1, middle_y), position
+        assert dark(middle_x + 2, top + 0.1) and dark(middle_x + 2, bottom - 0.1), position
+        assert not dark(left - 0.5, middle_y) and not dark(middle_x + 2, top - 0.5), position
+        # The crosshair marks the centre.
+        assert dark(middle_x, middle_y) and dark(middle_x + 3, middle_y) and dark(middle_x, middle_y + 3)
