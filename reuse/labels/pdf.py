@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from reuse.labels.layout import GAP_MM, LabelLayout
 from reuse.models import LabelCode
 from reuse.parallel import process_map
-from reuse.pdfrender import html_to_pdf, join_pdfs
-from reuse.qr import png_data_uri, qr_matrix_png
+from reuse.pdfrender import MEMORY_PREFIX, html_to_pdf, html_to_pdf_part, join_pdfs
+from reuse.qr import qr_matrix_png
 
 # Sheets per rendered part when parts are rendered one after another (background jobs report
 # progress after each part), and the most in any part (bounds a worker's memory).
@@ -103,26 +103,31 @@ def sheet_count(template, count: int, skip: int = 0) -> int:
 
 
 def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None, workers: int = 1,
-                      part_sheets: int = PART_SHEETS) -> tuple[list[str], int]:
-    """The HTML documents for `items` on `template`'s sheets, each a run of at most `part_sheets` sheets.
+                      part_sheets: int = PART_SHEETS) -> tuple[list[tuple[str, dict[str, bytes]]], int]:
+    """The documents for `items` on `template`'s sheets, each a run of at most `part_sheets` sheets.
 
-    Returns (documents, sheets). The first `skip` positions stay blank.
+    Returns ([(html, images), ...], sheets): each part's HTML and the QR PNGs its `memory:` URLs
+    name. The first `skip` positions stay blank.
     """
     layout = template.layout(printer, tag_length=max([10, *(len(item.tag) for item in items)]))
     codes = qr_codes([item.url for item in items], workers=workers)
     fixed = [settings.SERVICE_NAME, settings.COUNCIL_NAME] if layout.show_service else []
-    # The small lines go in one `white-space: pre` block: one box for WeasyPrint to lay out, not three.
     cells: list[dict | None] = [None] * skip + [
-        {"tag": item.tag, "src": png_data_uri(codes[item.url]),
-         "lines": "\n".join([*fixed, item.detail] if item.detail and layout.show_detail else fixed)}
-        for item in items
+        {"src": f"{MEMORY_PREFIX}qr/{index}", "url": item.url,
+         # One `white-space: pre` block per label, its first line the tag: one box to lay out, not four.
+         "text": "\n".join(([item.tag] if layout.show_tag else []) + fixed
+                           + ([item.detail] if item.detail and layout.show_detail else []))}
+        for index, item in enumerate(items)
     ]
     sheets = [cells[start:start + layout.per_sheet] for start in range(0, len(cells), layout.per_sheet)]
     sheets[-1] += [None] * (layout.per_sheet - len(sheets[-1]))
     css = _css(layout)
     title = f"Asset labels on {template.code}"
-    parts = [_sheet_html(layout, sheets[start:start + part_sheets], css, title)
-             for start in range(0, len(sheets), part_sheets)]
+    parts = []
+    for start in range(0, len(sheets), part_sheets):
+        run = sheets[start:start + part_sheets]
+        images = {cell["src"]: codes[cell["url"]] for sheet in run for cell in sheet if cell}
+        parts.append((_sheet_html(layout, run, css, title), images))
     return parts, len(sheets)
 
 
@@ -138,11 +143,11 @@ def render_labels(*, template, items: Sequence[LabelItem], skip: int = 0, printe
     parts, sheets = label_sheet_parts(template=template, items=items, skip=skip, printer=printer, workers=workers,
                                       part_sheets=size)
     if workers > 1:
-        pdfs = process_map(html_to_pdf, parts, workers=workers)
+        pdfs = process_map(html_to_pdf_part, parts, workers=workers)
     else:
         pdfs = []
         for index, part in enumerate(parts):
-            pdfs.append(html_to_pdf(part))
+            pdfs.append(html_to_pdf(*part))
             if on_progress:
                 on_progress(min(len(items), (index + 1) * size * template.per_sheet - skip))
     return join_pdfs(pdfs), sheets

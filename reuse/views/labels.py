@@ -21,6 +21,8 @@ def _remembered(request) -> dict:
     initial = {"skip": 0}
     if LabelTemplate.objects.active().filter(pk=saved.get("template")).exists():
         initial["template"] = saved["template"]
+    elif first := LabelTemplate.objects.active().values_list("pk", flat=True).first():
+        initial["template"] = first
     if Printer.objects.active().filter(pk=saved.get("printer")).exists():
         initial["printer"] = saved["printer"]
     return initial

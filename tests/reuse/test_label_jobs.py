@@ -24,9 +24,9 @@ def test_the_task_renders_the_pdf_and_reports_progress(job, l7160, monkeypatch):
     seen = []
     real = label_pdf.html_to_pdf
 
-    def spy(html):
+    def spy(*part):
         seen.append(LabelJob.objects.get(pk=job.pk).progress)
-        return real(html)
+        return real(*part)
 
     monkeypatch.setattr(label_pdf, "html_to_pdf", spy)
     label_job_run(job_id=job.pk)
@@ -63,7 +63,7 @@ def test_a_job_whose_template_was_broken_meanwhile_fails_with_a_reason(job):
 
 
 def test_an_unexpected_error_fails_the_job_without_leaking_details(job, monkeypatch):
-    def explode(html):
+    def explode(*part):
         raise RuntimeError("/secret/path went wrong")
 
     monkeypatch.setattr(label_pdf, "html_to_pdf", explode)
