@@ -51,10 +51,6 @@ def html_to_pdf(html: str, images: dict[str, bytes] | None = None) -> bytes:
     return HTML(string=html, base_url="file:///", url_fetcher=SafeURLFetcher(images)).write_pdf()
 
 
-def html_to_pdf_part(part: tuple[str, dict[str, bytes]]) -> bytes:
-    """`html_to_pdf(html, images)` taking one tuple, for mapping over a batch's parts."""
-    return html_to_pdf(*part)
-
 
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes."""

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from reuse.labels.layout import GAP_MM, LabelLayout
 from reuse.models import LabelCode
 from reuse.parallel import process_map
-from reuse.pdfrender import MEMORY_PREFIX, html_to_pdf, html_to_pdf_part, join_pdfs
+from reuse.pdfrender import MEMORY_PREFIX, html_to_pdf, join_pdfs
 from reuse.qr import qr_matrix_png
 
 # Sheets per rendered part when parts are rendered one after another (background jobs report
@@ -41,31 +41,43 @@ def label_url(tag: str) -> str:
     return f"{settings.SITE_URL}/d/{tag.upper()}"
 
 
-def _encode(urls: Sequence[str]) -> list[bytes]:
-    return [qr_matrix_png(url, mode="L") for url in urls]
-
-
 def _batches(seq: Sequence, size: int) -> list[Sequence]:
     return [seq[start:start + size] for start in range(0, len(seq), size)]
 
 
-def qr_codes(urls: Sequence[str], *, workers: int = 1) -> dict[str, bytes]:
-    """The PNG of the code for each URL: from the cache, else encoded now (on `workers` cores) and kept."""
-    wanted = list(dict.fromkeys(urls))
+def cached_codes(urls: Sequence[str]) -> dict[str, bytes]:
+    """The QR PNGs already encoded for these URLs (encoding one takes ~1 ms; reading it back, microseconds)."""
     found: dict[str, bytes] = {}
-    for batch in _batches(wanted, DB_BATCH):
+    for batch in _batches(list(dict.fromkeys(urls)), DB_BATCH):
         rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
         found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
-    missing = [url for url in wanted if url not in found]
-    if missing:
-        parts = _batches(missing, max(50, math.ceil(len(missing) / max(workers, 1))))
-        pngs = [png for part in process_map(_encode, parts, workers=workers) for png in part]
-        fresh = dict(zip(missing, pngs, strict=True))
-        # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
-        LabelCode.objects.bulk_create([LabelCode(url=url, png=png) for url, png in fresh.items()],
-                                      batch_size=DB_BATCH, ignore_conflicts=True)
-        found.update(fresh)
     return found
+
+
+def keep_codes(fresh: dict[str, bytes]) -> None:
+    # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
+    LabelCode.objects.bulk_create([LabelCode(url=url, png=png) for url, png in fresh.items()],
+                                  batch_size=DB_BATCH, ignore_conflicts=True)
+
+
+@dataclass
+class SheetPart:
+    """One run of whole sheets, ready to render anywhere: no database needed.
+
+    `images` maps each `memory:` URL in `html` to its QR PNG; `encode` lists those not cached yet
+    (memory URL -> the label URL to encode), so the worker rendering the part encodes them too.
+    """
+
+    html: str
+    images: dict[str, bytes]
+    encode: dict[str, str]
+
+
+def render_part(part: SheetPart) -> tuple[bytes, dict[str, bytes]]:
+    """(PDF of the part, the QR codes encoded for it on the way, by label URL)."""
+    fresh = {url: qr_matrix_png(url, mode="L") for url in dict.fromkeys(part.encode.values())}
+    images = {**part.images, **{key: fresh[url] for key, url in part.encode.items()}}
+    return html_to_pdf(part.html, images), fresh
 
 
 def _mm(value: float) -> str:
@@ -102,15 +114,14 @@ def sheet_count(template, count: int, skip: int = 0) -> int:
     return math.ceil((skip + count) / template.per_sheet)
 
 
-def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None, workers: int = 1,
-                      part_sheets: int = PART_SHEETS) -> tuple[list[tuple[str, dict[str, bytes]]], int]:
-    """The documents for `items` on `template`'s sheets, each a run of at most `part_sheets` sheets.
+def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None,
+                      part_sheets: int = PART_SHEETS) -> tuple[list[SheetPart], int]:
+    """`items` on `template`'s sheets, as runs of at most `part_sheets` sheets. Returns (parts, sheets).
 
-    Returns ([(html, images), ...], sheets): each part's HTML and the QR PNGs its `memory:` URLs
-    name. The first `skip` positions stay blank.
+    The first `skip` positions stay blank.
     """
     layout = template.layout(printer, tag_length=max([10, *(len(item.tag) for item in items)]))
-    codes = qr_codes([item.url for item in items], workers=workers)
+    codes = cached_codes([item.url for item in items])
     fixed = [settings.SERVICE_NAME, settings.COUNCIL_NAME] if layout.show_service else []
     cells: list[dict | None] = [None] * skip + [
         {"src": f"{MEMORY_PREFIX}qr/{index}", "url": item.url,
@@ -126,8 +137,12 @@ def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, pr
     parts = []
     for start in range(0, len(sheets), part_sheets):
         run = sheets[start:start + part_sheets]
-        images = {cell["src"]: codes[cell["url"]] for sheet in run for cell in sheet if cell}
-        parts.append((_sheet_html(layout, run, css, title), images))
+        labels = [cell for sheet in run for cell in sheet if cell]
+        parts.append(SheetPart(
+            html=_sheet_html(layout, run, css, title),
+            images={cell["src"]: codes[cell["url"]] for cell in labels if cell["url"] in codes},
+            encode={cell["src"]: cell["url"] for cell in labels if cell["url"] not in codes},
+        ))
     return parts, len(sheets)
 
 
@@ -137,20 +152,21 @@ def render_labels(*, template, items: Sequence[LabelItem], skip: int = 0, printe
 
     Callers check the template and the skip first (`reuse.services.labels`). With `workers` > 1 the
     sheets are rendered in parallel; otherwise part by part, calling `on_progress(labels_done)`.
+    QR codes not yet cached are encoded by whichever process renders their sheet, then kept.
     """
     sheets_total = sheet_count(template, len(items), skip)
     size = min(MAX_PART_SHEETS, math.ceil(sheets_total / workers)) if workers > 1 else PART_SHEETS
-    parts, sheets = label_sheet_parts(template=template, items=items, skip=skip, printer=printer, workers=workers,
-                                      part_sheets=size)
+    parts, sheets = label_sheet_parts(template=template, items=items, skip=skip, printer=printer, part_sheets=size)
     if workers > 1:
-        pdfs = process_map(html_to_pdf_part, parts, workers=workers)
+        results = process_map(render_part, parts, workers=workers)
     else:
-        pdfs = []
+        results = []
         for index, part in enumerate(parts):
-            pdfs.append(html_to_pdf(*part))
+            results.append(render_part(part))
             if on_progress:
                 on_progress(min(len(items), (index + 1) * size * template.per_sheet - skip))
-    return join_pdfs(pdfs), sheets
+    keep_codes({url: png for _pdf, fresh in results for url, png in fresh.items()})
+    return join_pdfs([pdf for pdf, _fresh in results]), sheets
 
 
 def render_calibration(*, template, printer=None) -> bytes:

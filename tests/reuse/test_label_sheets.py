@@ -132,3 +132,12 @@ def test_calibration_outlines_sit_on_the_cells_after_printer_offsets(l7160, depo
         assert not dark(left - 0.5, middle_y) and not dark(middle_x + 2, top - 0.5), position
         # The crosshair marks the centre.
         assert dark(middle_x, middle_y) and dark(middle_x + 3, middle_y) and dark(middle_x, middle_y + 3)
+
+
+def test_pdf_renderer_serves_only_the_images_it_was_handed():
+    from reuse.pdfrender import FetchRefused, SafeURLFetcher
+
+    fetcher = SafeURLFetcher({"memory:qr/0": b"\x89PNG..."})
+    assert fetcher.fetch("memory:qr/0").content_type == "image/png"
+    with pytest.raises(FetchRefused):
+        fetcher.fetch("memory:qr/1")
