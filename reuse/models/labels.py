@@ -60,6 +60,7 @@ class LabelTemplate(models.Model):
 
     class Meta:
         ordering = ["code"]
+        verbose_name = "label size"
         constraints = [
             models.CheckConstraint(condition=Q(columns__gte=1, rows__gte=1), name="label_template_counts_positive"),
             models.CheckConstraint(
@@ -165,6 +166,8 @@ class LabelJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "label batch"
+        verbose_name_plural = "label batches"
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["pending", "running", "done", "failed"]),
                                    name="label_job_status_valid"),
@@ -196,6 +199,7 @@ class PreprintedTag(models.Model):
 
     class Meta:
         ordering = ["asset_tag"]
+        verbose_name = "pre-printed tag"
         constraints = [
             models.CheckConstraint(condition=Q(device__isnull=True, claimed_at__isnull=True)
                                    | Q(device__isnull=False, claimed_at__isnull=False),
@@ -216,6 +220,9 @@ class LabelCode(models.Model):
     url = models.CharField(max_length=255, unique=True)
     png = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "encoded QR code"
 
     def __str__(self):
         return self.url
