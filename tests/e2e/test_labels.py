@@ -105,3 +105,26 @@ def test_a_job_still_running_refreshes_without_script(page, alice, depot):
     label_job_run(job_id=job.pk)
     # The Refresh header brings the finished state in by itself.
     page.get_by_role("heading", name="Your labels are ready").wait_for(timeout=10_000)
+
+
+def test_reprint_one_label_from_its_device_page(page, alice, depot):
+    device = received_devices(1, depot, alice)[0]
+    sign_in(page, "alice")
+    page.goto(f"/devices/{device.asset_tag}/")
+    page.get_by_role("button", name="Print label").click()
+    assert f"1 device chosen: {device.asset_tag}" in page.locator(".govuk-inset-text").inner_text()
+    assert_accessible(page, "labels-print-one")
+    page.get_by_label("Avery L7163 (14 per sheet, 99.1 x 38.1 mm)").check()
+    page.get_by_label("Labels already used on the first sheet").fill("13")
+    pdf = download(page, lambda: page.get_by_role("button", name="Print labels").click())
+    assert_codes_in_cells(pdf, LabelTemplate.objects.get(code="L7163"), [device.label_url], skip=13)
+
+
+def test_staff_scanning_a_spare_label_are_offered_to_register_it(page, alice):
+    from reuse.services.labels import preprinted_tags_create
+
+    tag = preprinted_tags_create(count=1, actor=alice)[0]
+    sign_in(page, "alice")
+    page.goto(f"/d/{tag}")
+    assert page.get_by_role("heading", name="This label is not yet attached to a device").is_visible()
+    assert_accessible(page, "labels-unclaimed")
