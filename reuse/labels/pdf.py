@@ -1,10 +1,13 @@
 """Label sheets and calibration pages as PDF.
 
-Measured on a 2-core machine (WeasyPrint 70, 1,000 labels on L7160): what costs is WeasyPrint
-laying out each label's lines of text, then drawing them. So each label is a float holding one
-1-bit PNG and a few one-line blocks (`white-space: nowrap`: no line breaking to compute), styled by
-one short class-based stylesheet; the code's PNG comes from the `LabelCode` cache; and a big batch
-is split into runs of whole sheets rendered side by side on every core, then joined.
+Measured on a 2-core machine (WeasyPrint 70, 1,000 labels on L7160, profiled with cProfile): the
+cost is WeasyPrint's work per box and per line of text, so each label is three boxes: a float, the
+code's image, and one `white-space: pre` block of text whose first line (the tag) is styled with
+`::first-line` (a block per line took ~10% longer; per-line `overflow: hidden` boxes more). The codes
+are 8-bit grey PNGs handed over in memory: WeasyPrint re-encodes 1-bit images as RGB, and reads
+`data:` URIs through its HTML tokenizer (each ~10%). Sheets are positioned by floats in fixed-height
+rows, never absolutely. A batch is split into runs of whole sheets, rendered side by side on every
+core and joined (most of the remaining time is WeasyPrint itself, about 4 ms of CPU a label).
 """
 
 import math
