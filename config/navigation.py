@@ -32,6 +32,10 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        items.append({"label": label, "url": url, "current": False})
+    # The longest matching URL is the current one: /devices/labels/ is Labels, not Inventory at /devices/.
+    matching = [item for item in items
+                if (request.path == item["url"] if item["url"] == "/" else request.path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"navigation": items}

@@ -134,6 +134,16 @@ else:
 # Tests and one-off scripts run tasks in-process; the worker is still what production uses.
 TASKS_SYNC = env_bool("TASKS_SYNC", False)
 
+# QR labels: batches of more than LABELS_SYNC_SHEETS sheets are printed by a background task; no one
+# batch may hold more than LABELS_MAX_BATCH labels. Finished batches' PDFs are deleted after
+# LABEL_JOB_KEEP_DAYS. `print_labels` renders on LABEL_RENDER_WORKERS processes (default: one per core).
+LABELS_SYNC_SHEETS = env_int("LABELS_SYNC_SHEETS", 2, minimum=1)
+LABELS_MAX_BATCH = env_int("LABELS_MAX_BATCH", 10_000, minimum=1)
+LABEL_JOB_KEEP_DAYS = env_int("LABEL_JOB_KEEP_DAYS", 30, minimum=1)
+LABEL_RENDER_WORKERS = env_int("LABEL_RENDER_WORKERS", 0)  # 0: one per CPU core
+# The inventory hands its selection to the label page as one `device` field per device: allow a full batch.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = max(1000, LABELS_MAX_BATCH + 100)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -134,3 +134,7 @@ class DisposalBatchAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "recycler", "waste_transfer_note", "destruction_certificate",
                      "items__device__asset_tag"]
     inlines = [DisposalItemInline]
+
+
+# Label sizes and printers are registered in their own module, imported here so Django's admin finds them.
+from reuse.labels import admin as labels_admin  # noqa: E402, F401

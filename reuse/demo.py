@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
+from reuse.labels.demo import seed as seed_labels
 from reuse.models import (
     CustodyEvent,
     Device,
@@ -224,3 +225,4 @@ def seed(*, options: dict, stdout, context: dict) -> None:
     from reuse import demo_sanitisation
 
     demo_sanitisation.seed(options=options, stdout=stdout, context=context)
+    seed_labels(sites=context["sites"], users=context["users"], stdout=stdout)

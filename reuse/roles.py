@@ -27,6 +27,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reuse.view_certificate", "reuse.add_certificate", "reuse.view_certificateentry",
         "reuse.view_disposalbatch", "reuse.add_disposalbatch", "reuse.change_disposalbatch",
         "reuse.view_disposalitem",
+        "reuse.view_labeltemplate", "reuse.view_printer", "reuse.view_labeljob", "reuse.add_labeljob",
+        "reuse.view_preprintedtag", "reuse.add_preprintedtag",
     ],
     DESK: ["reuse.view_site", "reuse.view_device", "reuse.view_custodyevent", "lending.*"],
     COORDINATOR: ["reuse.view_site", "reuse.view_device", "matching.*"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reuse.views import certificates, devices, disposal, sanitisation, sanitisation_batch
+from reuse.views import certificates, devices, disposal, labels, sanitisation, sanitisation_batch
 
 app_name = "reuse"
 
@@ -23,5 +23,10 @@ urlpatterns = [
     path("<str:tag>/drives/<int:medium_pk>/wipe/", sanitisation.record_wipe, name="record-wipe"),
     path("<str:tag>/reset-checklist/", sanitisation.checklist_record, name="checklist-record"),
     path("<str:tag>/certificate/", certificates.device_certificate, name="device-certificate"),
+    path("labels/", labels.label_print, name="label-print"),
+    path("labels/preprinted/", labels.label_preprint, name="label-preprint"),
+    path("labels/calibration/", labels.label_calibration, name="label-calibration"),
+    path("labels/jobs/<int:pk>/", labels.label_job, name="label-job"),
+    path("labels/jobs/<int:pk>/pdf", labels.label_job_download, name="label-job-download"),
     path("<str:tag>/", devices.device_detail, name="device-detail"),
 ]

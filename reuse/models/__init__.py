@@ -1,2 +1,3 @@
 from reuse.models.core import *  # noqa: F403
+from reuse.models.labels import *  # noqa: F403
 from reuse.models.sanitisation import *  # noqa: F403

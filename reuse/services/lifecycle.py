@@ -13,9 +13,11 @@ from reuse.models import (
     CustodyEvent,
     Device,
     DeviceStatus,
+    PreprintedTag,
     ResetChecklist,
     SanitisationRecord,
     Site,
+    asset_tag_from_scan,
 )
 from reuse.signals import device_changed
 
@@ -199,12 +201,43 @@ def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Devic
     return device
 
 
+def _check_preprinted(tag: str) -> None:
+    used = f"The label {tag} is already on another device. Use a new label."
+    spare = PreprintedTag.objects.filter(asset_tag=tag).values("device_id").first()
+    if (spare and spare["device_id"]) or Device.objects.filter(asset_tag=tag).exists():
+        raise DomainError("tag_already_used", used, tag=tag)
+    if spare is None:
+        raise DomainError("unknown_tag", f"{tag} is not one of our pre-printed labels. Check the label, or leave "
+                          "the tag empty to have one allocated.", tag=tag)
+
+
 @transaction.atomic
 def device_register(*, actor, site: Site, reason: str = "Received from council IT", **fields) -> Device:
-    """Create one device in `received`, with a new asset tag (or a pre-printed one) and its first event."""
-    tag = fields.pop("asset_tag", None) or allocate_asset_tags(1)[0]
-    device = Device(asset_tag=tag.upper(), site=site, created_by=actor, status=S.RECEIVED, **fields)
+    """Create one device in `received`, with a new asset tag (or a pre-printed one) and its first event.
+
+    A supplied `asset_tag` (a tag, or the URL scanned from its label) must be a pre-printed label not yet
+    on a device: DomainError `unknown_tag` or `tag_already_used` otherwise. It is claimed in this transaction.
+    """
+    supplied = fields.pop("asset_tag", None)
+    tag = asset_tag_from_scan(supplied) if supplied else allocate_asset_tags(1)[0]
+    if supplied:
+        _check_preprinted(tag)
+    device = Device(asset_tag=tag, site=site, created_by=actor, status=S.RECEIVED, **fields)
     device.full_clean(exclude=["asset_tag"])
-    device.save()
+    try:
+        with transaction.atomic():
+            device.save()
+    except IntegrityError:
+        if supplied and Device.objects.filter(asset_tag=tag).exists():
+            raise DomainError("tag_already_used", f"The label {tag} is already on another device. Use a new label.",
+                              tag=tag) from None
+        raise
+    if supplied:
+        # Conditional: of two desks scanning the same label at once, only one claims it.
+        claimed = PreprintedTag.objects.filter(asset_tag=tag, device__isnull=True).update(
+            device=device, claimed_at=timezone.now())
+        if claimed != 1:
+            raise DomainError("tag_already_used", f"The label {tag} is already on another device. Use a new label.",
+                              tag=tag)
     append_event(device=device, to_status=S.RECEIVED, from_status="", actor=actor, site=site, reason=reason)
     return device
