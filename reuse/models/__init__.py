@@ -1,1 +1,2 @@
 from reuse.models.core import *  # noqa: F403
+from reuse.models.intake import *  # noqa: F403
