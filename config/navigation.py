@@ -9,7 +9,7 @@ from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role
 
 NAVIGATION = [
     ("Home", "home", None),
-    ("Inventory", "reuse:device-list", (IT, COORDINATOR)),
+    ("Inventory", "reuse:device-list", (IT, COORDINATOR, DESK)),
     ("Intake", "reuse:intake", (IT,)),
     ("Labels", "reuse:label-print", (IT,)),
     ("Desk", "lending:desk", (DESK,)),
@@ -30,6 +30,9 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        items.append({"label": label, "url": url, "current": False})
+    # The longest URL the page sits under is current: /devices/intake/ is Intake, not Inventory too.
+    matches = [i for i in items if (request.path == i["url"] if i["url"] == "/" else request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return {"navigation": items}

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from reuse.intake.reader import Problem, Table, column_letter, column_name, normalise_heading
+from reuse.models import DeviceKind
 
 
 @dataclass
@@ -21,6 +22,11 @@ class RowPlan:
         if self.errors:
             return "error"
         return "existing" if self.existing else "new"
+
+    @property
+    def kind_label(self) -> str:
+        kind = self.fields.get("kind")
+        return DeviceKind(kind).label if kind else ""
 
     def get(self, key: str, default=""):
         return self.fields.get(key, default)
