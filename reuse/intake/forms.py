@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from reuse.intake.reader import EXCEL_MESSAGE, excel_mangled
-from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType
+from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType, validate_imei
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LABEL_URL = re.compile(r"/d/([A-Za-z0-9-]+)/?$")
@@ -41,6 +41,10 @@ class DeviceForm(forms.ModelForm):
         help_text="If a label printed in advance is already on the device, scan or type it. "
                   "Leave blank and Relay gives the device a new asset tag.",
         widget=_input("width-20", autocomplete="off", autocapitalize="characters"))
+    # Wider than the 15 digits stored: people type IMEIs with spaces or dashes, as the box prints them.
+    imei = forms.CharField(label="IMEI", required=False, max_length=25,
+                           help_text="Phones only: dial *#06# or look on the SIM tray. 15 digits.",
+                           widget=_input("width-20", inputmode="numeric"))
     accessories = forms.MultipleChoiceField(
         label="Accessories included", required=False, widget=forms.CheckboxSelectMultiple,
         choices=[("has_charger", "Charger"), ("has_case", "Case")])
@@ -56,7 +60,6 @@ class DeviceForm(forms.ModelForm):
                   "grade", "source_department", "lot", "site", "notes"]
         labels = {"kind": "Type", "imei": "IMEI", "site": "Where is it now?", "lot": "Lot or batch"}
         help_texts = {
-            "imei": "Phones only: dial *#06# or look on the SIM tray. 15 digits.",
             "council_asset_number": "The council's own asset tag, from the asset register.",
             "lot": "For example the collection or delivery it came in with.",
         }
@@ -64,7 +67,7 @@ class DeviceForm(forms.ModelForm):
             "kind": forms.RadioSelect,
             "grade": forms.RadioSelect,
             "make": _input("width-20"), "model": _input("width-30"), "serial": _input("width-20"),
-            "imei": _input("width-20", inputmode="numeric"), "council_asset_number": _input("width-10"),
+"council_asset_number": _input("width-10"),
             "cpu": _input("width-30"), "ram_gb": _number(), "storage_gb": _number(),
             "os_name": _input("width-20"), "os_version": _input("width-10"), "tpm_version": _input("width-5"),
             "battery_health_pct": _number(), "source_department": _input("width-30"), "lot": _input("width-20"),
@@ -104,10 +107,13 @@ class DeviceForm(forms.ModelForm):
         value = self.cleaned_data["serial"].strip()
         if excel_mangled(value):
             raise forms.ValidationError(EXCEL_MESSAGE.format(value))
-        return self._unique("serial", value, "this serial number")
+        return self._unique("serial", value, "serial number")
 
     def clean_imei(self):
         value = re.sub(r"[\s-]", "", self.cleaned_data["imei"])
+        if excel_mangled(self.cleaned_data["imei"]):
+            raise forms.ValidationError(EXCEL_MESSAGE.format(self.cleaned_data["imei"]))
+        validate_imei(value)
         return self._unique("imei", value, "IMEI")
 
     def clean_council_asset_number(self):
@@ -118,7 +124,8 @@ class DeviceForm(forms.ModelForm):
         data = super().clean()
         if data.get("kind") == DeviceKind.PHONE and "imei" in data and not data["imei"]:
             self.add_error("imei", "Enter the phone's IMEI")
-        if data.get("kind") and not (data.get("serial") or data.get("imei") or data.get("council_asset_number")):
+        identity = ("serial", "imei", "council_asset_number")
+        if data.get("kind") and all(name in data and not data[name] for name in identity):
             self.add_error("serial", "Enter the serial number (or the IMEI or council asset number if it has none)")
         return data
 
