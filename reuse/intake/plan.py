@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from reuse.intake import native, snipeit
-from reuse.intake.reader import DATE_FORMATS, Problem, normalise_heading, parse_date, read_table
+from reuse.intake.reader import (
+    DATE_FORMATS,
+    Problem,
+    ProblemGroup,
+    group_problems,
+    normalise_heading,
+    parse_date,
+    read_table,
+)
 from reuse.intake.rows import Layout, RowPlan, resolve_layout
 from reuse.models import Device
 
@@ -50,6 +58,10 @@ class ImportPlan:
     @property
     def errors(self) -> list[Problem]:
         return sorted(self.file_problems + [p for row in self.rows for p in row.errors])
+
+    @property
+    def error_groups(self) -> list[ProblemGroup]:
+        return group_problems(self.errors)
 
     @property
     def ok(self) -> bool:

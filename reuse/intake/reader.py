@@ -29,6 +29,50 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+QUOTED = re.compile(r"“[^”]*”")
+
+
+@dataclass
+class ProblemGroup:
+    """The same problem in the same column on several lines, told once (a broken export repeats itself)."""
+
+    first: Problem
+    lines: list[int]
+
+    def __str__(self):
+        if len(self.lines) == 1:
+            return str(self.first)
+        said, more = str(self.first).rstrip("."), len(self.lines) - 1
+        return f"{said}. The same problem is on {more} more line{'s' if more > 1 else ''}: {spans(self.lines[1:])}."
+
+
+def spans(lines: list[int], limit: int = 6) -> str:
+    """[3, 4, 5, 9] -> "3 to 5, 9"; long lists end with "and 12 more"."""
+    runs: list[list[int]] = []
+    for line in lines:
+        if runs and line == runs[-1][1] + 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    parts = [f"{a} to {b}" if b > a + 1 else (f"{a}, {b}" if b == a + 1 else str(a)) for a, b in runs]
+    if len(parts) > limit:
+        hidden = sum(b - a + 1 for a, b in runs[limit:])
+        return f"{', '.join(parts[:limit])} and {hidden} more"
+    return ", ".join(parts)
+
+
+def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
+    """Group problems that differ only in the quoted value and the line, keeping the order of first sight."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for problem in sorted(problems):
+        key = (problem.column, QUOTED.sub("“”", problem.message))
+        if key in groups:
+            groups[key].lines.append(problem.line)
+        else:
+            groups[key] = ProblemGroup(first=problem, lines=[problem.line])
+    return list(groups.values())
+
+
 def column_letter(index: int) -> str:
     """Spreadsheet column letters for a 0-based index: 0 is A, 25 is Z, 26 is AA."""
     letters = ""

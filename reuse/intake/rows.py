@@ -28,6 +28,10 @@ class RowPlan:
         kind = self.fields.get("kind")
         return DeviceKind(kind).label if kind else ""
 
+    @property
+    def serial_or_imei(self) -> str:
+        return self.fields.get("serial") or self.fields.get("imei") or ""
+
     def get(self, key: str, default=""):
         return self.fields.get(key, default)
 

@@ -105,9 +105,11 @@ def intake_preview(request, token: str):
         done = _confirm(request, record, plan)
         if done:
             return done
-    rows = plan.rows[:PREVIEW_ROWS]
+    # The first rows, then only rows with something to say: every problem is shown against its row.
+    rows = plan.rows[:PREVIEW_ROWS] + [r for r in plan.rows[PREVIEW_ROWS:] if r.errors][:PREVIEW_ROWS]
     context = {"record": record, "plan": plan, "options": options, "rows": rows, "errors": plan.errors,
-               "row_lines": {row.line for row in rows}, "more_rows": max(0, len(plan.rows) - PREVIEW_ROWS)}
+               "error_groups": plan.error_groups,
+               "row_lines": {row.line for row in rows}, "more_rows": len(plan.rows) - len(rows)}
     return render(request, "reuse/intake/preview.html", context)
 
 

@@ -15,7 +15,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from reuse.errors import DomainError
@@ -76,6 +76,9 @@ def _columns(current: str) -> list[dict]:
 
 @role_required(IT, DESK, COORDINATOR)
 def device_list(request):
+    given = [(key, value) for key, values in request.GET.lists() for value in values]
+    if any(value == "" for _, value in given):  # a submitted filter form: keep the address short and shareable
+        return redirect(f"{request.path}?{urlencode([(k, v) for k, v in given if v != ''])}")
     sites = visible_sites(request.user).order_by("name")
     device_filter = DeviceFilter(request.GET or None, queryset=visible_devices(request.user).select_related("site"),
                                  sites=sites)

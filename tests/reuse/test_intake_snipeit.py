@@ -110,3 +110,14 @@ def test_broken_samples_import_nothing_from_the_command(db, depot):
 ])
 def test_categories_and_models_map_to_device_types(texts, kind):
     assert guess_kind(*texts) == kind
+
+
+def test_the_preview_tells_each_repeated_problem_once_with_its_lines(db):
+    plan = plan_import(fixture("assets-sample-BAD.csv"), date_format="us")
+    groups = [str(g) for g in plan.error_groups]
+    assert len(groups) == 4
+    assert groups[2] == ("Line 2, column Model Number (I): “6.37702E+15” is a number Excel has turned into scientific "
+                         "notation, and the original digits are lost. Take the value from the source system again and "
+                         "format the column as Text in Excel. The same problem is on 199 more lines: 3 to 201.")
+    assert groups[3].startswith("Line 12, column Location (L): “Luts")
+    assert groups[3].endswith("The same problem is on 21 more lines: 26, 32, 37, 45, 52, 68 and 15 more.")
