@@ -35,7 +35,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 class DeviceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Asset tag, serial or model",
+    q = django_filters.CharFilter(method="search", label="Asset tag, serial, model or council asset number",
                                   widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}))
     status = django_filters.ChoiceFilter(choices=DeviceStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=DeviceKind.choices, label="Type", empty_label="Any type")
@@ -62,10 +62,14 @@ class DeviceFilter(django_filters.FilterSet):
         self.filters["site"].queryset = sites if sites is not None else Site.objects.all()
 
     def search(self, queryset, name, value):
-        """Every word must match the tag, serial, model or council asset number (like the admin's search)."""
+        """Every word must be part of the asset tag, serial or model, or be the whole council asset number.
+
+        Council asset numbers are typed whole (they come off a label or the asset register), and an exact
+        comparison costs less than a substring scan on a 100,000-row table.
+        """
         for word in value.split()[:5]:
             queryset = queryset.filter(Q(asset_tag__icontains=word) | Q(serial__icontains=word)
-                                       | Q(model__icontains=word) | Q(council_asset_number__icontains=word))
+                                       | Q(model__icontains=word) | Q(council_asset_number__iexact=word))
         return queryset
 
     def at_least(self, queryset, name, value):

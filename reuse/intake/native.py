@@ -108,11 +108,14 @@ def read_rows(table, layout, *, dates) -> list:
     return rows
 
 
+DRIVE_KEYS = [[(f"drive{n}_{name}", name) for name, *_ in DRIVE_FIELDS] for n in range(1, DRIVES + 1)]
+
+
 def _drives(row, layout) -> list[dict]:
     media = []
-    for n in range(1, DRIVES + 1):
+    for n, keys in enumerate(DRIVE_KEYS, start=1):
         prefix = f"drive{n}_"
-        drive = {key.removeprefix(prefix): row.fields.pop(key) for key in list(row.fields) if key.startswith(prefix)}
+        drive = {name: row.fields.pop(key) for key, name in keys if key in row.fields}
         if not drive:
             continue
         if "kind" not in drive:

@@ -84,6 +84,7 @@ class DateReader:
         self.ambiguous: list[tuple[int, str, str, datetime.date]] = []
         self.clear_example = ""  # a date that could only be read the chosen way, e.g. 23/01/2025
         self.today = timezone.localdate()
+        self._noon: dict[datetime.date, datetime.datetime] = {}
 
     def read(self, text: str, line: int, column: str) -> datetime.date:
         day, ambiguous = parse_date(text, self.date_format)
@@ -97,7 +98,9 @@ class DateReader:
         day = self.read(text, line, column)
         if day > self.today:
             raise ValueError(f"“{text}” is in the future")
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        if day not in self._noon:  # a file has few distinct dates; make_aware is slow enough to matter at 10,000
+            self._noon[day] = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        return self._noon[day]
 
     def warning(self) -> Problem | None:
         if not self.ambiguous:

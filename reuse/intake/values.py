@@ -34,7 +34,8 @@ def _choice(table: dict, what: str):
     allowed = sorted({v for v in table.values()})
 
     def parse(text: str):
-        value = table.get(" ".join(text.lower().split()))
+        lowered = text.lower()
+        value = table.get(lowered) or table.get(" ".join(lowered.split()))
         if value is None:
             raise ValueError(f"“{text}” is not a {what} Relay knows (use one of: {', '.join(allowed)})")
         return value

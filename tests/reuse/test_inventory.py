@@ -258,3 +258,9 @@ def test_inventory_is_in_the_menu_for_it_desk_and_coordinators(client, alice, di
         client.force_login(user)
         labels = [i["label"] for i in client.get("/").context["navigation"]]
         assert "Inventory" in labels
+
+
+def test_search_finds_a_whole_council_asset_number_only(it_client, make_device):
+    device = make_device(council_asset_number="ABC123456", media=0)
+    assert tags(it_client.get(f"{URL}?q=abc123456")) == [device.asset_tag]
+    assert tags(it_client.get(f"{URL}?q=ABC123")) == []
