@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from reuse.models import Device, DeviceImport, DeviceKind, DeviceStatus, Grade, Site
+from reuse.models import Device, DeviceImport, DeviceKind, DeviceStatus, Grade
 
 RAM_CHOICES = [(n, f"{n} GB or more") for n in (2, 4, 8, 16, 32)]
 STORAGE_CHOICES = [(n, f"{n} GB or more") for n in (32, 64, 128, 256, 512)] + [(1000, "1 TB or more")]
@@ -39,7 +39,7 @@ class DeviceFilter(django_filters.FilterSet):
                                   widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}))
     status = django_filters.ChoiceFilter(choices=DeviceStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=DeviceKind.choices, label="Type", empty_label="Any type")
-    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), empty_label="Any site")
+    site = django_filters.ChoiceFilter(field_name="site_id", empty_label="Any site")
     grade = django_filters.ChoiceFilter(choices=[c for c in Grade.choices if c[0]], empty_label="Any grade")
     min_ram = django_filters.ChoiceFilter(choices=RAM_CHOICES, method="at_least", field_name="ram_gb",
                                           label="RAM", empty_label="Any RAM")
@@ -57,9 +57,10 @@ class DeviceFilter(django_filters.FilterSet):
         model = Device
         fields = ["q", "status", "kind", "site", "grade"]
 
-    def __init__(self, *args, sites=None, **kwargs):
+    def __init__(self, *args, sites=(), **kwargs):
+        """`sites`: the sites this user may filter by, already fetched (the page lists them twice)."""
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = sites if sites is not None else Site.objects.all()
+        self.filters["site"].extra["choices"] = [(site.pk, site.name) for site in sites]
 
     def search(self, queryset, name, value):
         """Every word must be part of the asset tag, serial or model, or be the whole council asset number.

@@ -81,7 +81,7 @@ def device_list(request):
     given = [(key, value) for key, values in request.GET.lists() for value in values]
     if any(value == "" for _, value in given):  # a submitted filter form: keep the address short and shareable
         return redirect(f"{request.path}?{urlencode([(k, v) for k, v in given if v != ''])}")
-    sites = visible_sites(request.user).order_by("name")
+    sites = list(visible_sites(request.user).order_by("name"))
     devices = visible_devices(request.user).select_related("site").only(*LISTED_FIELDS)
     device_filter = DeviceFilter(request.GET or None, queryset=devices, sites=sites)
     per_page = _per_page(request.GET.get("per_page"))
@@ -121,7 +121,7 @@ def safe_cell(value) -> str:
 def device_export(request):
     """The filtered list as CSV: every matching device, not only one page, streamed."""
     device_filter = DeviceFilter(request.GET or None, queryset=visible_devices(request.user),
-                                 sites=visible_sites(request.user))
+                                 sites=list(visible_sites(request.user)))
     rows = device_filter.qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
     tz = timezone.get_current_timezone()
