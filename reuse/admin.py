@@ -3,6 +3,7 @@ from django.contrib import admin
 from reuse.models import (
     CustodyEvent,
     Device,
+    DeviceImport,
     Evidence,
     ResetChecklist,
     SanitisationRecord,
@@ -85,3 +86,13 @@ class ResetChecklistAdmin(ReadOnlyAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "sha256", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(DeviceImport)
+class DeviceImportAdmin(ReadOnlyAdmin):
+    """Who imported which CSV, when, and what it created. The file itself is never shown here."""
+
+    list_display = ["pk", "file_name", "format", "site", "uploaded_by", "imported_at", "created_count",
+                    "skipped_count", "first_tag", "last_tag"]
+    list_filter = ["format", "site"]
+    exclude = ["content", "token"]

@@ -17,13 +17,21 @@ SORTS = {  # parameter -> model field, in the order the table shows them
 }
 
 
+NULLABLE = {"ram_gb", "storage_gb"}
+
+
 class SortFilter(django_filters.OrderingFilter):
-    """Column sorting with the asset tag as tie-breaker (stable pages) and blanks last on every database."""
+    """Column sorting with the asset tag as tie-breaker (stable pages) and blanks last on every database.
+
+    Only nullable columns say NULLS LAST: on a NOT NULL column it would stop PostgreSQL walking the index.
+    """
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map.get(param.lstrip("-"), param.lstrip("-")))
-        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+        name = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
+        if name not in NULLABLE:
+            return f"-{name}" if descending else name
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
