@@ -54,8 +54,10 @@ class DeviceFilter(django_filters.FilterSet):
     min_storage = django_filters.ChoiceFilter(choices=STORAGE_CHOICES, method="at_least", field_name="storage_gb",
                                               label="Storage", empty_label="Any storage")
     received_from = django_filters.DateFilter(method="filter_received_from", label="Received from",
+                                              help_text="For example, 31/01/2025",
                                               widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
     received_to = django_filters.DateFilter(method="filter_received_to", label="Received to",
+                                            help_text="For example, 28/02/2025",
                                             widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
     lot = django_filters.CharFilter(label="Lot or batch")
     intake = django_filters.NumberFilter(method="from_intake", widget=forms.HiddenInput)

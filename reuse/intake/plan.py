@@ -23,6 +23,7 @@ from reuse.intake.reader import (
     DATE_FORMATS,
     Problem,
     ProblemGroup,
+    WrongDateFormat,
     group_problems,
     normalise_heading,
     parse_date,
@@ -51,6 +52,7 @@ class ImportPlan:
     warnings: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     personal_columns: list[str] = field(default_factory=list)
+    wrong_date_format: bool = False
 
     @property
     def format_label(self) -> str:
@@ -84,11 +86,16 @@ class DateReader:
         self.date_format = date_format
         self.ambiguous: list[tuple[int, str, str, datetime.date]] = []
         self.clear_example = ""  # a date that could only be read the chosen way, e.g. 23/01/2025
+        self.wrong_format = False  # some date only makes sense in another format
         self.today = timezone.localdate()
         self._noon: dict[datetime.date, datetime.datetime] = {}
 
     def read(self, text: str, line: int, column: str) -> datetime.date:
-        day, ambiguous = parse_date(text, self.date_format)
+        try:
+            day, ambiguous = parse_date(text, self.date_format)
+        except WrongDateFormat:
+            self.wrong_format = True
+            raise
         if ambiguous:
             self.ambiguous.append((line, column, text, day))
         elif not self.clear_example and day.day > 12 and "/" in text:
@@ -150,6 +157,7 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
                 "logs are matched by serial.")))
     dates = DateReader(date_format)
     plan.rows = module.read_rows(table, layout, dates=dates)
+    plan.wrong_date_format = dates.wrong_format
     if (warning := dates.warning()) is not None:
         plan.warnings.append(warning)
     for row in plan.rows:

@@ -176,6 +176,10 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2
 NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 
 
+class WrongDateFormat(ValueError):
+    """A date that is wrong as the chosen format but right in another: the file uses the other one."""
+
+
 def _year(text: str) -> int:
     year = int(text)
     if len(text) == 4:
@@ -213,7 +217,7 @@ def parse_date(text: str, date_format: str) -> tuple[datetime.date, bool]:
     if value is None:
         other = "us" if date_format == "uk" else "uk"
         if _make(year, day, month) is not None:
-            raise ValueError(
+            raise WrongDateFormat(
                 f"“{text}” is not a date as {DATE_FORMATS[date_format][0]}; it looks like a "
                 f"{other.upper()} date ({DATE_FORMATS[other][1]}): choose the {other.upper()} date format")
         raise ValueError(f"“{text}” is not a real date")

@@ -138,3 +138,12 @@ def test_intake_is_in_the_menu_for_it_only(client, alice, carl):
     other = make_user("carla", None)
     client.force_login(other)
     assert "Intake" not in [i["label"] for i in client.get("/").context["navigation"]]
+
+
+def test_preview_opens_the_options_when_dates_look_like_another_format(it_client, depot):
+    preview = upload(it_client, fixture("assets-sample.csv"), depot, name="assets.csv").url
+    page = it_client.get(preview)
+    assert page.context["plan"].wrong_date_format
+    assert '<details class="govuk-details" open>' in page.content.decode()
+    other = upload(it_client, native_csv([laptop(1, serial="6.37702E+15")]), depot).url
+    assert '<details class="govuk-details" open>' not in it_client.get(other).content.decode()
