@@ -84,22 +84,23 @@ def unknown_column_problems(layout) -> list:
 
 
 def read_rows(table, layout, *, dates) -> list:
-    """Parse each data row into a RowPlan. `dates` reads (and counts ambiguous) date cells."""
-    present = [(c, layout.index[c.key], layout.label(c.key)) for c in COLUMNS if c.key in layout.index]
+    """Parse each data row into a RowPlan. `dates` reads (and counts ambiguous) date cells.
+
+    Written for speed: this loop runs once per cell, 200,000 times for a 10,000-row file.
+    """
+    present = [(c.key, layout.index[c.key], c.parse, layout.label(c.key), c.required, c.heading)
+               for c in COLUMNS if c.key in layout.index]
     rows = []
     for line, cells in table.rows:
         fields, errors = {}, []
-        for column, index, label in present:
+        for key, index, parse, label, required, heading in present:
             raw = cells[index].strip()
             if not raw:
-                if column.required:
-                    errors.append(Problem(line, label, f"{column.heading} is required"))
+                if required:
+                    errors.append(Problem(line, label, f"{heading} is required"))
                 continue
             try:
-                if column.key == "received_at":
-                    fields["received_at"] = dates.received(raw, line, label)
-                else:
-                    fields[column.key] = column.parse(raw)
+                fields[key] = parse(raw) if parse is not None else dates.received(raw, line, label)
             except ValueError as exc:
                 errors.append(Problem(line, label, str(exc)))
         row = RowPlan(line=line, fields=fields, errors=errors)

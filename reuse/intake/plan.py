@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.intake import native, snipeit
+from reuse.intake import lookups, native, snipeit  # noqa: F401 (lookups registers __any)
 from reuse.intake.reader import (
     DATE_FORMATS,
     Problem,
@@ -217,7 +217,7 @@ def _existing(values: dict[str, list[str]]) -> list[dict]:
         condition = Q()
         for field_name, wanted in values.items():
             if wanted[start:start + CHUNK]:
-                condition |= Q(**{f"{field_name}__in": wanted[start:start + CHUNK]})
+                condition |= Q(**{f"{field_name}__any": wanted[start:start + CHUNK]})
         for device in Device.objects.filter(condition).values("pk", "asset_tag", "kind", "make", "model", *IDENTITY):
             found[device["pk"]] = device
     return list(found.values())
