@@ -9,7 +9,7 @@ from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role
 
 NAVIGATION = [
     ("Home", "home", None),
-    ("Inventory", "reuse:device-list", (IT, COORDINATOR)),
+    ("Inventory", "reuse:device-list", (IT, COORDINATOR, DESK)),
     ("Intake", "reuse:intake", (IT,)),
     ("Labels", "reuse:label-print", (IT,)),
     ("Sanitisation", "reuse:sanitisation", (IT,)),

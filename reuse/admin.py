@@ -5,6 +5,7 @@ from reuse.models import (
     CertificateEntry,
     CustodyEvent,
     Device,
+    DeviceImport,
     DisposalBatch,
     DisposalItem,
     Evidence,
@@ -134,6 +135,16 @@ class DisposalBatchAdmin(ReadOnlyAdmin):
     search_fields = ["reference", "recycler", "waste_transfer_note", "destruction_certificate",
                      "items__device__asset_tag"]
     inlines = [DisposalItemInline]
+
+
+@admin.register(DeviceImport)
+class DeviceImportAdmin(ReadOnlyAdmin):
+    """Who imported which CSV, when, and what it created. The file itself is never shown here."""
+
+    list_display = ["pk", "file_name", "format", "site", "uploaded_by", "imported_at", "created_count",
+                    "skipped_count", "first_tag", "last_tag"]
+    list_filter = ["format", "site"]
+    exclude = ["content", "token"]
 
 
 # Label sizes and printers are registered in their own module, imported here so Django's admin finds them.

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from reuse.views import certificates, devices, disposal, labels, sanitisation, sanitisation_batch
+from reuse.views import certificates, devices, disposal, intake, inventory, labels, sanitisation, sanitisation_batch
 
 app_name = "reuse"
 
 urlpatterns = [
+    path("", inventory.device_list, name="device-list"),
+    path("export.csv", inventory.device_export, name="device-export"),
+    path("move/", inventory.device_bulk_move, name="device-bulk-move"),
+    path("add/", intake.device_add, name="device-add"),
+    path("intake/", intake.intake_upload, name="intake"),
+    path("intake/template.csv", intake.intake_template, name="intake-template"),
+    path("intake/<str:token>/", intake.intake_preview, name="intake-preview"),
     # Sanitisation, certificates and disposal (before "<tag>/", which would otherwise swallow them).
     path("sanitisation/", sanitisation_batch.sanitisation_home, name="sanitisation"),
     path("sanitisation/batch/", sanitisation_batch.sanitisation_batch, name="sanitisation-batch"),

@@ -1,0 +1,85 @@
+"""Intake: devices come into Relay one at a time from the form, or thousands at once from a CSV.
+
+Either way each device starts in `received` with its first custody event, and status is never
+written here other than as that starting value (`device_transition` owns every later change).
+"""
+
+import datetime
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reuse.errors import DomainError
+from reuse.intake.plan import ImportPlan
+from reuse.models import CustodyEvent, Device, DeviceImport, DeviceStatus, StorageMedium
+from reuse.services.lifecycle import allocate_asset_tags, build_events, device_register
+
+BATCH = 1000
+UPLOAD_LIFETIME = datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def device_receive(*, actor, site, fields: dict, media: list[dict], asset_tag: str = "") -> Device:
+    """Register one device and its storage media; a pre-printed label's tag is used instead of a new one.
+
+    Raises DomainError `asset_tag_taken` when the label's tag is already on another device, and lets
+    django's ValidationError through for field problems found by `device_register`.
+    """
+    extra = {"asset_tag": asset_tag.strip().upper()} if asset_tag.strip() else {}
+    try:
+        device = device_register(actor=actor, site=site, **fields, **extra)
+    except IntegrityError:
+        raise DomainError("asset_tag_taken", f"The label {extra.get('asset_tag', '')} is already on another device.",
+                          asset_tag=extra.get("asset_tag", "")) from None
+    StorageMedium.objects.bulk_create([StorageMedium(device=device, **medium) for medium in media])
+    return device
+
+
+def devices_import(*, plan: ImportPlan, actor, record: DeviceImport) -> DeviceImport:
+    """Create every new device of a checked plan at `record.site`, all or none, and mark the record imported.
+
+    Rows already imported are skipped. Devices, their media and their first custody events are written
+    with bulk inserts in one transaction. Raises DomainError `import_invalid` if the plan has errors and
+    `import_conflict` if another writer added one of the same devices meanwhile.
+    """
+    if not plan.ok:
+        raise DomainError("import_invalid", f"The file has {len(plan.errors)} problems, so nothing was imported.")
+    rows = plan.to_create
+    try:
+        with transaction.atomic():
+            _write(rows, plan=plan, actor=actor, record=record)
+    except IntegrityError:
+        raise DomainError("import_conflict", (
+            "Some of these devices were added to Relay while this import was running, so nothing was imported. "
+            "Check the file again.")) from None
+    return record
+
+
+def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
+    now = timezone.now()
+    tags = allocate_asset_tags(len(rows)) if rows else []
+    record.format, record.imported_at, record.content = plan.format, now, None
+    record.created_count, record.skipped_count = len(rows), len(plan.already_imported)
+    record.first_tag, record.last_tag = (tags[0], tags[-1]) if tags else ("", "")
+    record.save()
+    devices = [
+        Device(asset_tag=tag, site=record.site, created_by=actor, status=DeviceStatus.RECEIVED,
+               status_changed_at=now, **{"received_at": now, **row.fields})
+        for tag, row in zip(tags, rows, strict=True)
+    ]
+    Device.objects.bulk_create(devices, batch_size=BATCH)
+    StorageMedium.objects.bulk_create(
+        [StorageMedium(device=device, **medium) for device, row in zip(devices, rows, strict=True)
+         for medium in row.media],
+        batch_size=BATCH)
+    CustodyEvent.objects.bulk_create(
+        build_events(devices, actor=actor, reason=f"Received: CSV intake #{record.pk}", at=now), batch_size=BATCH)
+
+
+def upload_store(*, actor, site, file_name: str, content: bytes, date_format: str, lot: str) -> DeviceImport:
+    """Keep an uploaded CSV for its preview, and forget uploads nobody confirmed within a day."""
+    DeviceImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    return DeviceImport.objects.create(
+        uploaded_by=actor, site=site, file_name=file_name[:255], content=content,
+        sha256=hashlib.sha256(content).hexdigest(), date_format=date_format, lot=lot)
