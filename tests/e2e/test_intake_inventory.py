@@ -84,6 +84,7 @@ def test_register_one_laptop_by_hand(page, alice, depot):
     page.locator("#id_media-0-kind").select_option("ssd")
     page.locator("#id_media-0-serial").fill("S4DX123")
     page.get_by_role("button", name="Register device").click()
+    page.wait_for_url("**/devices/RLY-*/")  # the click returns before the server has answered
     device = Device.objects.get()
     assert page.get_by_role("heading", name=device.asset_tag).is_visible()
     assert (device.serial, device.media.get().serial) == ("PF1ABCDE", "S4DX123")

@@ -52,6 +52,7 @@ def test_admin_adds_a_size_calibrates_and_prints_a_batch(page, ada, depot, media
     assert "past the 210 mm page width" in page.locator(".errorlist").first.inner_text()
     page.fill("#id_left_margin_mm", NEW_SIZE["left_margin_mm"])
     page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url("**/labeltemplate/*/change/")  # saved: the admin has moved on to the change page
     template = LabelTemplate.objects.get(code="L7161")
     assert template.per_sheet == 18
 

@@ -1,12 +1,10 @@
 """Registering one device by hand, with its drives."""
 
-from unittest import mock
 
 import pytest
 from django.urls import reverse
 
 from reuse.models import Device
-from reuse.services import intake as intake_services
 
 URL = "/devices/add/"
 
@@ -79,11 +77,15 @@ def test_an_excel_mangled_serial_is_refused(it_client, depot):
     assert "scientific notation" in response.context["form"].errors["serial"][0]
 
 
-def test_a_scanned_pre_printed_label_is_passed_to_device_register_upper_cased(it_client, depot, alice):
-    with mock.patch.object(intake_services, "device_register", wraps=intake_services.device_register) as register:
-        it_client.post(URL, form_data(depot, drives=[SSD], label="http://127.0.0.1:8000/d/rly-900001"))
-    assert register.call_args.kwargs["asset_tag"] == "RLY-900001"
-    assert Device.objects.get().asset_tag == "RLY-900001"
+def test_a_scanned_pre_printed_label_becomes_the_devices_tag(it_client, depot, alice):
+    from reuse.models import PreprintedTag
+    from reuse.services.labels import preprinted_tags_create
+
+    [tag] = preprinted_tags_create(count=1, actor=alice)
+    it_client.post(URL, form_data(depot, drives=[SSD], label=f"http://127.0.0.1:8000/d/{tag.lower()}"))
+    device = Device.objects.get()
+    assert device.asset_tag == tag
+    assert PreprintedTag.objects.get(asset_tag=tag).device_id == device.pk
 
 
 def test_a_label_already_on_a_device_is_refused(it_client, depot, make_device):
@@ -92,13 +94,11 @@ def test_a_label_already_on_a_device_is_refused(it_client, depot, make_device):
     assert response.context["form"].errors["label"] == [f"The label {existing.asset_tag} is already on another device"]
 
 
-def test_a_label_refused_by_the_service_shows_on_the_label_field(it_client, depot):
-    from reuse.errors import DomainError
-
-    refusal = DomainError("label_unknown", "RLY-900002 is not a pre-printed label Relay made.")
-    with mock.patch.object(intake_services, "device_register", side_effect=refusal):
-        response = it_client.post(URL, form_data(depot, drives=[SSD], label="RLY-900002"))
-    assert response.context["form"].errors["label"] == ["RLY-900002 is not a pre-printed label Relay made."]
+def test_a_label_relay_never_printed_is_refused_on_the_label_field(it_client, depot):
+    response = it_client.post(URL, form_data(depot, drives=[SSD], label="RLY-900002"))
+    [error] = response.context["form"].errors["label"]
+    assert "RLY-900002" in error
+    assert Device.objects.count() == 0
 
 
 def test_add_another_drive_keeps_what_was_typed_and_judges_nothing(it_client, depot):

@@ -200,18 +200,16 @@ def test_only_it_may_move_devices(client, dina, carl, stock, branch):
         assert response.status_code == 403
 
 
-def test_other_bulk_actions_are_hidden_until_their_pages_exist(it_client, stock):
-    page = it_client.get(URL).content.decode()
-    assert "Start a sanitisation batch" not in page and "Print labels" not in page
-
-
-@pytest.mark.urls("tests.reuse.urls_with_bulk_actions")
-def test_other_bulk_actions_post_the_selected_devices_as_device(it_client, stock):
+def test_bulk_actions_post_the_selected_devices_to_the_batch_and_label_pages(it_client, stock):
     page = it_client.get(URL).content.decode()
     assert f'formaction="{reverse("reuse:sanitisation-batch")}"' in page
     assert f'formaction="{reverse("reuse:label-print")}"' in page
-    ids = [str(stock["old_laptop"].pk), str(stock["desktop"].pk)]
-    assert it_client.post(reverse("reuse:label-print"), {"device": ids}).content.decode() == ",".join(ids)
+    chosen, other = stock["old_laptop"], stock["desktop"]
+    labels = it_client.post(reverse("reuse:label-print"), {"device": [chosen.pk]}).content.decode()
+    assert chosen.asset_tag in labels and other.asset_tag not in labels
+    batch = it_client.post(reverse("reuse:sanitisation-batch"), {"device": [chosen.pk, other.pk]}, follow=True)
+    assert batch.status_code == 200
+    assert chosen.asset_tag in batch.content.decode() and other.asset_tag in batch.content.decode()
 
 
 def read_export(response) -> list[list[str]]:
