@@ -154,6 +154,13 @@ def loan_renew(*, loan: Loan, actor) -> Loan:
     if loan.renewals >= loan.renewals_allowed:
         raise DomainError("no_renewals_left", f"This loan has been renewed {loan.renewals} times, the most "
                                               "allowed. The device must come back.")
+    waiting = Hold.objects.filter(site=loan.site, device_kind=loan.device.kind, status=Hold.Status.WAITING)
+    if waiting.exists():
+        # As the agreement says: no renewal while someone is waiting. Holds are filled as soon as a
+        # device of the type is ready at the branch, so a waiting hold means none is free.
+        raise DomainError("others_waiting", f"Someone is waiting for a {loan.device.get_kind_display().lower()} "
+                                            f"at {loan.site}, so this loan cannot be renewed. It is due back on "
+                                            f"{loan.due_date:%-d %B %Y}.")
     new_due = max(loan.due_date, due_date_for(site=loan.site, loan_days=loan.loan_days))
     updated = Loan.objects.filter(pk=loan.pk, closed_at__isnull=True, renewals=loan.renewals).update(
         renewals=F("renewals") + 1, due_date=new_due)

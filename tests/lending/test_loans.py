@@ -177,6 +177,21 @@ def test_renewals_stop_at_the_limit(lendable, borrower, issue):
     assert loan.renewals == 2
 
 
+def test_no_renewal_while_someone_waits_for_that_type_at_the_branch(lendable, borrower, make_borrower, issue, dina):
+    from lending.services.holds import hold_cancel, hold_place
+
+    loan = issue(lendable(), borrower)
+    hold = hold_place(borrower=make_borrower(), site=loan.site, device_kind=loan.device.kind, actor=dina)
+    with pytest.raises(DomainError) as error:
+        loan_renew(loan=loan, actor=dina)
+    assert error.value.code == "others_waiting"
+    loan.refresh_from_db()
+    assert loan.renewals == 0
+
+    hold_cancel(hold=hold, actor=dina)
+    assert loan_renew(loan=loan, actor=dina).renewals == 1
+
+
 def test_renewing_early_never_shortens_the_loan(lendable, borrower, issue):
     loan = issue(lendable(), borrower)
     due = loan.due_date
