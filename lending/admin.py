@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanPolicy
+from reuse.admin import ReadOnlyAdmin
 
 
 @admin.register(LoanPolicy)
@@ -53,17 +54,8 @@ class BorrowerAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyAdmin):
     """Loans and holds change only at the desk, through the services that keep devices in step."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Loan)

@@ -4,7 +4,6 @@ Each desk runs in its own thread with its own database connection, so this is a 
 SQLite (IMMEDIATE transactions queue writers) and PostgreSQL (the device row is locked).
 """
 
-import threading
 import uuid
 
 import pytest
@@ -13,31 +12,9 @@ from django.db import connection
 from lending.models import Loan
 from lending.services.loans import loan_issue
 from reuse.errors import DomainError
+from tests.conftest import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(attempts):
-    barrier = threading.Barrier(len(attempts))
-    results = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = attempt()
-        except DomainError as error:
-            results[index] = error
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def in_memory_sqlite() -> bool:
@@ -56,7 +33,7 @@ def test_two_desks_one_device_one_loan(lendable, make_borrower, branch, dina):
     skip_on_in_memory_sqlite()
     device = lendable()
     people = [make_borrower(), make_borrower()]
-    results = race([
+    results = run_at_once(*[
         lambda person=person: loan_issue(device=device, borrower=person, site=branch, actor=dina,
                                          idempotency_key=uuid.uuid4(), signature_method="paper")
         for person in people
@@ -75,7 +52,7 @@ def test_two_desks_one_device_one_loan(lendable, make_borrower, branch, dina):
 def test_double_click_makes_one_loan(lendable, borrower, branch, dina):
     skip_on_in_memory_sqlite()
     device, token = lendable(), uuid.uuid4()
-    results = race([
+    results = run_at_once(*[
         lambda: loan_issue(device=device, borrower=borrower, site=branch, actor=dina, idempotency_key=token,
                            signature_method="paper")
         for _ in range(2)

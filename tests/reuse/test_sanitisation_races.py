@@ -4,7 +4,6 @@ Real threads with their own connections: on PostgreSQL they meet at row locks an
 SQLite (the test database is a WAL file, as in production) they queue on the write lock.
 """
 
-import threading
 
 import pytest
 from django.db import connection
@@ -14,7 +13,7 @@ from reuse.models import Certificate, SanitisationRecord
 from reuse.services.certificates import certificate_issue
 from reuse.services.lifecycle import device_transition
 from reuse.services.sanitisation import sanitisation_verify
-from tests.conftest import record_wipe, wipe_all
+from tests.conftest import record_wipe, run_at_once, wipe_all
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -23,31 +22,10 @@ pytestmark = [
 ]
 
 
-def at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        try:
-            results[index] = call()
-        except DomainError as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 def test_two_verifiers_at_once_one_wins(make_device, alice, bob, ada):
     device = make_device()
     record = record_wipe(device, device.media.get(), operator=alice, verifier=None)
-    results = at_once(
+    results = run_at_once(
         lambda: sanitisation_verify(record=SanitisationRecord.objects.get(pk=record.pk), actor=bob, confirm=True),
         lambda: sanitisation_verify(record=SanitisationRecord.objects.get(pk=record.pk), actor=ada, confirm=False,
                                     reason="disagree"),
@@ -64,7 +42,7 @@ def test_two_clicks_on_issue_certificate_make_one(make_device, alice, bob, media
     device = make_device()
     wipe_all(device, operator=alice, verifier=bob)
     device_transition(device=device, to_status="sanitised", actor=alice)
-    results = at_once(lambda: certificate_issue(devices=[device], actor=alice),
+    results = run_at_once(lambda: certificate_issue(devices=[device], actor=alice),
                       lambda: certificate_issue(devices=[device], actor=bob))
     assert not any(isinstance(r, DomainError) for r in results)
     assert Certificate.objects.count() == 1
