@@ -43,6 +43,11 @@ def main(selected: list[str]) -> int:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        # Its own file, so a test run in the same checkout cannot pull the database out from under it.
+        connection.settings_dict["TEST"]["NAME"] = str(ROOT / "var" / "bench.sqlite3")
+    else:
+        connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     rows = []
 
