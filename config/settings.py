@@ -204,6 +204,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # (a one-person depot); the tool's own report is kept as uploaded, up to EVIDENCE_MAX_MB.
 SANITISATION_SEPARATE_VERIFIER = env_bool("SANITISATION_SEPARATE_VERIFIER", True)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1) * 1024 * 1024
+# Wipe logs uploaded together on the import page: each is imported on its own; the upload as a whole is
+# capped in number and total size. Django refuses a request with more files than that outright.
+WIPE_LOG_UPLOAD_MAX_FILES = env_int("WIPE_LOG_UPLOAD_MAX_FILES", 250, minimum=1)
+WIPE_LOG_UPLOAD_MAX_BYTES = env_int("WIPE_LOG_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = max(100, WIPE_LOG_UPLOAD_MAX_FILES + 10)
 # nwipe stamps its log in the wiping machine's clock, with no zone: say which zone those clocks keep.
 WIPE_LOG_TIME_ZONE = env_str("WIPE_LOG_TIME_ZONE", TIME_ZONE)
 try:

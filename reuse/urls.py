@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/<str:token>/", intake.intake_preview, name="intake-preview"),
     # Sanitisation, certificates and disposal (before "<tag>/", which would otherwise swallow them).
     path("sanitisation/", sanitisation_batch.sanitisation_home, name="sanitisation"),
+    path("sanitisation/confirm/", sanitisation_batch.sanitisation_confirm, name="sanitisation-confirm"),
     path("sanitisation/batch/", sanitisation_batch.sanitisation_batch, name="sanitisation-batch"),
     path("sanitisation/import/", sanitisation_batch.wipe_log_upload, name="wipe-log-import"),
     path("sanitisation/wipes/<int:pk>/verify/", sanitisation.record_verify, name="record-verify"),

@@ -120,18 +120,46 @@ class TransitionForm(forms.Form):
                                             if s in allowed and s in DEVICE_PAGE_STATUSES]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one `<input type=file multiple>` (Django's documented recipe): a list of uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data] or single(None, initial)
+        return [single(data, initial)]
+
+
 class WipeLogForm(forms.Form):
-    log = forms.FileField(label="nwipe or ShredOS log",
-                          help_text="The .log or .txt file nwipe wrote. The device is found by its system serial "
-                                    "or its drive serials; you are recorded as the operator.")
+    log = MultipleFileField(
+        label="nwipe or ShredOS logs",
+        help_text=f"The .log or .txt files nwipe wrote: one, or up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} at once "
+                  f"({settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} MB in all). Each device is found by its system "
+                  "serial or its drive serials; you are recorded as the operator.")
 
     def clean_log(self):
-        upload = self.cleaned_data["log"]
-        if upload.size > settings.EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError("This file is too large to be an nwipe log")
-        if not upload.name.lower().endswith((".log", ".txt")):
-            raise forms.ValidationError("Upload the nwipe log itself, a .log or .txt file")
-        return upload
+        uploads = self.cleaned_data["log"]
+        if len(uploads) > settings.WIPE_LOG_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(f"Upload up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} logs at a time; you "
+                                        f"chose {len(uploads)}")
+        if sum(u.size for u in uploads) > settings.WIPE_LOG_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"These logs come to more than {settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} "
+                                        "MB: upload them in smaller groups")
+        for upload in uploads:
+            if upload.size > settings.EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError(f"{upload.name} is too large to be an nwipe log")
+            if not upload.name.lower().endswith((".log", ".txt")):
+                raise forms.ValidationError(f"Upload the nwipe log itself, a .log or .txt file: {upload.name} is not "
+                                            "one")
+        return uploads
 
 
 class DisposalForm(forms.ModelForm):

@@ -270,3 +270,28 @@ def devices_for_batch(*, ids: Iterable[int] = (), lot: str = "") -> list[Device]
     if lot:
         query |= Q(lot=lot)
     return list(Device.objects.filter(query).select_related("site").order_by("asset_tag"))
+
+
+@dataclass
+class VerifyOutcome:
+    confirmed: list[SanitisationRecord | ResetChecklist]
+    refused: list[tuple[SanitisationRecord | ResetChecklist, DomainError]]
+
+
+def sanitisation_confirm_many(*, records: Iterable[SanitisationRecord] = (),
+                              checklists: Iterable[ResetChecklist] = (), actor) -> VerifyOutcome:
+    """Confirm many wipe records and reset checklists at once, each through its own verify service (so the
+    separate-verifier rule and the stale-cycle checks hold), one transaction each: a refusal leaves the
+    others confirmed. Rejecting stays one at a time, because each rejection needs its own reason."""
+    outcome = VerifyOutcome(confirmed=[], refused=[])
+    for record in records:
+        try:
+            outcome.confirmed.append(sanitisation_verify(record=record, actor=actor, confirm=True))
+        except DomainError as error:
+            outcome.refused.append((record, error))
+    for checklist in checklists:
+        try:
+            outcome.confirmed.append(reset_checklist_verify(checklist=checklist, actor=actor))
+        except DomainError as error:
+            outcome.refused.append((checklist, error))
+    return outcome

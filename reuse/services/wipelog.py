@@ -16,6 +16,7 @@ Matching, decided so that nothing is guessed:
 import hashlib
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -256,3 +257,39 @@ def _record(log: NwipeLog, drive: NwipeDrive, device: Device, medium: StorageMed
         standard=SanitisationRecord.Standard.NIST_R1, evidence=evidence, notes=_notes(log, drive, filename),
     )
 
+
+
+@dataclass
+class WipeLogOutcome:
+    """What became of one file of a multi-log upload: imported (`result`) or refused (`error`)."""
+
+    filename: str
+    result: WipeLogImport | None = None
+    error: DomainError | None = None
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for r in self.result.records if r.result == PASSED) if self.result else 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.result.records) - self.passed if self.result else 0
+
+    @property
+    def problems(self) -> list[str]:
+        if self.error is None:
+            return []
+        return [p[:1].upper() + p[1:] for p in self.error.details.get("problems", [])]
+
+
+def wipe_logs_import(*, files: Iterable[tuple[str, bytes]], actor) -> list[WipeLogOutcome]:
+    """Import several logs, each on its own through `wipe_log_import` (all or nothing per log, not per upload):
+    one bad log among two hundred must not hold back the rest, and each is its own device's evidence."""
+    outcomes = []
+    for filename, content in files:
+        try:
+            outcomes.append(WipeLogOutcome(filename, result=wipe_log_import(content=content, filename=filename,
+                                                                            actor=actor)))
+        except DomainError as error:
+            outcomes.append(WipeLogOutcome(filename, error=error))
+    return outcomes

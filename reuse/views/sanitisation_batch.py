@@ -4,9 +4,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -15,11 +17,17 @@ from reuse.forms.sanitisation import WipeLogForm
 from reuse.models import Certificate, Device, ResetChecklist, SanitisationRecord, StorageMedium
 from reuse.roles import IT, role_required
 from reuse.services.certificates import certificate_issue
-from reuse.services.sanitisation import batch_mark_sanitised, devices_for_batch, gate_problems_bulk
-from reuse.services.wipelog import wipe_log_import
+from reuse.services.sanitisation import (
+    batch_mark_sanitised,
+    devices_for_batch,
+    gate_problems_bulk,
+    sanitisation_confirm_many,
+)
+from reuse.services.wipelog import wipe_log_import, wipe_logs_import
 
 BATCH_MAX = 500
 LIST_MAX = 100
+REFUSALS_KEY = "sanitisation_confirm_refusals"
 
 
 def _awaiting(request):
@@ -38,13 +46,51 @@ def _awaiting(request):
 @role_required(IT)
 def sanitisation_home(request):
     records, checklists = _awaiting(request)
+    records = records.select_related("evidence")
+    page = Paginator(records, LIST_MAX).get_page(request.GET.get("page"))
     lots = (Device.objects.filter(status="received").exclude(lot="").order_by("lot").values("lot")
             .annotate(devices=Count("id"))[:200])
     return render(request, "reuse/sanitisation/home.html", {
-        "records": records[:LIST_MAX], "record_count": records.count(),
+        "records": page.object_list, "page": page, "record_count": page.paginator.count,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "checklists": checklists[:LIST_MAX], "checklist_count": checklists.count(),
+        "refusals": request.session.pop(REFUSALS_KEY, []),
         "lots": lots, "certificates": Certificate.objects.select_related("issued_by")[:10],
     })
+
+
+def _describe(item) -> str:
+    if isinstance(item, ResetChecklist):
+        return f"{item.device.asset_tag}, reset checklist"
+    return f"{item.device.asset_tag}, {item.medium or 'the device'}"
+
+
+@role_required(IT)
+@require_http_methods(["POST"])
+def sanitisation_confirm(request):
+    """Confirm the wipes and checklists ticked in the queue, each through its own verify service."""
+    record_ids, checklist_ids = _ids(request.POST.getlist("record")), _ids(request.POST.getlist("checklist"))
+    back = reverse("reuse:sanitisation")
+    if request.POST.get("page", "").isdigit():
+        back += f"?page={request.POST['page']}"
+    if not record_ids and not checklist_ids:
+        messages.error(request, "Tick the wipes or checklists you have checked, then confirm them.")
+        return HttpResponseRedirect(back, status=303)
+    outcome = sanitisation_confirm_many(
+        records=SanitisationRecord.objects.filter(pk__in=record_ids[:BATCH_MAX]).select_related("device", "medium")
+        .order_by("ended_at"),
+        checklists=ResetChecklist.objects.filter(pk__in=checklist_ids[:BATCH_MAX]).select_related("device"),
+        actor=request.user)
+    if outcome.confirmed:
+        wipes = sum(1 for c in outcome.confirmed if isinstance(c, SanitisationRecord))
+        lists = len(outcome.confirmed) - wipes
+        parts = [f"{wipes} wipe{pluralize(wipes)}"] * bool(wipes)
+        parts += [f"{lists} reset checklist{pluralize(lists)}"] * bool(lists)
+        messages.success(request, f"You confirmed {' and '.join(parts)}.")
+    # The refusals are listed on the queue page, one line each with its reason; a message is text only.
+    request.session[REFUSALS_KEY] = [{"what": _describe(item), "reason": error.message}
+                                     for item, error in outcome.refused]
+    return HttpResponseRedirect(back, status=303)
 
 
 def _ids(values) -> list[int]:
@@ -130,9 +176,19 @@ def _certify(request, devices: list[Device]):
 @role_required(IT)
 @require_http_methods(["GET", "POST"])
 def wipe_log_upload(request):
+    """One log: imported, then the device page (or its problems in the error summary). Several: each imported
+    on its own, then a table of what became of every file."""
     form = WipeLogForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["log"]
+        uploads = form.cleaned_data["log"]
+        if len(uploads) > 1:
+            outcomes = wipe_logs_import(files=((u.name, u.read()) for u in uploads), actor=request.user)
+            return render(request, "reuse/sanitisation/import_summary.html", {
+                # Refused first (a stable sort keeps upload order within each group): they need action.
+                "outcomes": sorted(outcomes, key=lambda o: o.result is not None),
+                "imported": sum(1 for o in outcomes if o.result),
+                "refused": sum(1 for o in outcomes if o.error), "form": WipeLogForm()})
+        upload = uploads[0]
         try:
             result = wipe_log_import(content=upload.read(), filename=upload.name, actor=request.user)
         except DomainError as error:
