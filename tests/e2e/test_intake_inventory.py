@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from reuse.models import Device
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -22,7 +23,7 @@ def test_upload_preview_confirm_then_find_and_filter_the_devices(page, alice, de
 
     page.get_by_label("CSV file").set_input_files(str(path))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_role("heading", name="Check the import").is_visible()
+    expect(page.get_by_role("heading", name="Check the import")).to_be_visible()
     assert page.locator("tbody tr").count() == 4
     assert_accessible(page, "intake-preview")
 
@@ -35,7 +36,7 @@ def test_upload_preview_confirm_then_find_and_filter_the_devices(page, alice, de
     page.get_by_text("More filters").click()
     page.get_by_label("Type").select_option("phone")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.get_by_role("heading", name="1 device").is_visible()
+    expect(page.get_by_role("heading", name="1 device")).to_be_visible()
     assert "Samsung Galaxy A52" in page.locator("tbody tr").inner_text()
     assert "?kind=phone&per_page=25" in page.url  # empty filters are dropped from the address
     assert_accessible(page, "inventory-filtered")
@@ -60,7 +61,7 @@ def test_a_broken_snipe_it_export_shows_every_problem_accessibly(page, alice, de
     summary = page.locator(".govuk-error-summary")
     assert "224 problems to fix" in summary.inner_text()
     assert "Line 1, column Category (M)" in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert page.get_by_role("button", name=re.compile(r"^Import \d")).count() == 0
     page.set_default_timeout(30_000)  # a long page to screenshot: 200 rows, each with its problems
     assert_accessible(page, "intake-preview-errors")
@@ -78,7 +79,7 @@ def test_register_one_laptop_by_hand(page, alice, depot):
     serial.press("Enter")  # a barcode scanner's Enter moves on instead of sending the form
     assert page.url.endswith("/devices/add/")
     page.get_by_role("button", name="Register device").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert "needs at least one drive" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "device-add-errors")
     page.locator("#id_media-0-kind").select_option("ssd")
@@ -86,5 +87,5 @@ def test_register_one_laptop_by_hand(page, alice, depot):
     page.get_by_role("button", name="Register device").click()
     page.wait_for_url("**/devices/RLY-*/")  # the click returns before the server has answered
     device = Device.objects.get()
-    assert page.get_by_role("heading", name=device.asset_tag).is_visible()
+    expect(page.get_by_role("heading", name=device.asset_tag)).to_be_visible()
     assert (device.serial, device.media.get().serial) == ("PF1ABCDE", "S4DX123")

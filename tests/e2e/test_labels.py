@@ -1,8 +1,10 @@
 """An administrator adds a label size, prints a calibration page, then a batch of labels that scan."""
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from reuse.labels.seed import seed_label_templates
 from reuse.models import CustodyEvent, Device, LabelJob, LabelTemplate
@@ -58,7 +60,7 @@ def test_admin_adds_a_size_calibrates_and_prints_a_batch(page, ada, depot, media
 
     # Its calibration page, from the link on the admin page.
     page.get_by_role("link", name="Print a calibration page").click()
-    assert page.get_by_role("heading", name="Print a calibration page").is_visible()
+    expect(page.get_by_role("heading", name="Print a calibration page")).to_be_visible()
     assert page.get_by_label("Avery L7161 (18 per sheet, 63.5 x 46.6 mm)").is_checked()
     assert_accessible(page, "labels-calibration")
     pdf = download(page, lambda: page.get_by_role("button", name="Download the calibration page").click())
@@ -68,14 +70,14 @@ def test_admin_adds_a_size_calibrates_and_prints_a_batch(page, ada, depot, media
     page.goto("/devices/labels/")
     assert_accessible(page, "labels-print")
     page.get_by_role("button", name="Print labels").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert "Enter asset tags or choose a status" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "labels-print-error")
     page.get_by_label("Or every device with this status").select_option("received")
     page.get_by_label("Avery L7161 (18 per sheet, 63.5 x 46.6 mm)").check()
     page.get_by_label("Labels already used on the first sheet").fill("2")
     page.get_by_role("button", name="Print labels").click()
-    assert page.get_by_role("heading", name="Your labels are ready").is_visible()
+    expect(page.get_by_role("heading", name="Your labels are ready")).to_be_visible()
     assert "Printing 40 labels on 3 sheets" in page.locator(".govuk-notification-banner").inner_text()
     assert_accessible(page, "labels-job")
     job = LabelJob.objects.get()
@@ -99,7 +101,7 @@ def test_a_job_still_running_refreshes_without_script(page, alice, depot):
                                   tags=list(Device.objects.values_list("asset_tag", flat=True)))
     sign_in(page, "alice")
     page.goto(f"/devices/labels/jobs/{job.pk}/")
-    assert page.get_by_role("heading", name="Preparing your labels").is_visible()
+    expect(page.get_by_role("heading", name="Preparing your labels")).to_be_visible()
     assert_accessible(page, "labels-job-waiting")
     from reuse.services.labels import label_job_run
 
@@ -127,5 +129,5 @@ def test_staff_scanning_a_spare_label_are_offered_to_register_it(page, alice):
     tag = preprinted_tags_create(count=1, actor=alice)[0]
     sign_in(page, "alice")
     page.goto(f"/d/{tag}")
-    assert page.get_by_role("heading", name="This label is not yet attached to a device").is_visible()
+    expect(page.get_by_role("heading", name="This label is not yet attached to a device")).to_be_visible()
     assert_accessible(page, "labels-unclaimed")

@@ -1,7 +1,10 @@
 """Done when: a loan is issued with a drawn signature, its agreement PDF downloaded and read back,
 renewed, returned, and the device then shows it needs a wipe. axe passes on every desk page on the way."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lending.models import Loan
@@ -28,7 +31,7 @@ def sign(page):
     for step in range(1, 25):
         page.mouse.move(box["x"] + 40 + step * 15, box["y"] + (60 if step % 2 else 140), steps=3)
     page.mouse.up()
-    assert page.get_by_text("Signed.").is_visible()
+    expect(page.get_by_text("Signed.")).to_be_visible()
 
 
 def test_issue_sign_download_renew_return(page, live_server, lendable, make_borrower, dina, alice):  # noqa: F811
@@ -36,21 +39,21 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
     borrower = make_borrower(name="Maryam Khan", card_number="20417123456789", email="maryam@example.com")
     sign_in(page, "dina")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Desk").click()
-    assert page.get_by_role("heading", name="Desk").is_visible()
+    expect(page.get_by_role("heading", name="Desk")).to_be_visible()
     assert_accessible(page, "desk-home")
 
     scan(page, f"{live_server.url}/d/{device.asset_tag.lower()} ")
-    assert page.get_by_text("SN-E2E-0042").is_visible()
+    expect(page.get_by_text("SN-E2E-0042")).to_be_visible()
     scan(page, "20417999999999")
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_text("No borrower has the library card 20417999999999").is_visible()
+    expect(summary.get_by_text("No borrower has the library card 20417999999999")).to_be_visible()
     assert page.get_by_label("Scan a device label or a library card").input_value() == "20417999999999"
     assert_accessible(page, "desk-unknown-card")
 
     page.get_by_label("Scan a device label or a library card").fill("")
     page.get_by_label("Scan a device label or a library card").focus()
     scan(page, borrower.card_number)
-    assert page.get_by_role("link", name="Maryam Khan").is_visible()
+    expect(page.get_by_role("link", name="Maryam Khan")).to_be_visible()
     assert borrower.card_number not in page.url
     due = page.locator("[data-due-date]").inner_text()
     assert_accessible(page, "desk-agreement")
@@ -59,7 +62,7 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
     page.get_by_label("The borrower has read the terms").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Issue loan").click()
-    assert page.get_by_text(f"Loan issued: {device.asset_tag} is due back on {due}").is_visible()
+    expect(page.get_by_text(f"Loan issued: {device.asset_tag} is due back on {due}")).to_be_visible()
     loan = Loan.objects.get()
     assert loan.signature_method == "drawn" and bytes(loan.signature_png).startswith(b"\x89PNG")
     assert_accessible(page, "loan-detail")
@@ -75,7 +78,7 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
 
     with page.expect_navigation():
         page.get_by_role("button", name="Renew").click()
-    assert page.get_by_text("Renewed: now due back on").is_visible()
+    expect(page.get_by_text("Renewed: now due back on")).to_be_visible()
     loan.refresh_from_db()
     assert loan.renewals == 1
 
@@ -86,13 +89,13 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
     page.get_by_label("Condition notes").fill("Small scratch on the lid")
     with page.expect_navigation():
         page.get_by_role("button", name="Record the return").click()
-    assert page.get_by_text("held the borrower's data").first.is_visible()
+    expect(page.get_by_text("held the borrower's data").first).to_be_visible()
     loan.refresh_from_db()
     assert (loan.outcome, loan.missing_accessories) == ("returned", ["Charger"])
 
     with page.expect_navigation():
         page.get_by_role("link", name=device.asset_tag).first.click()
-    assert page.get_by_text("Needs a wipe").is_visible()
+    expect(page.get_by_text("Needs a wipe")).to_be_visible()
     device.refresh_from_db()
     assert device.status == "received" and not device.wipe_stands
     assert_accessible(page, "device-needs-wipe")
@@ -110,11 +113,11 @@ def test_desk_works_without_javascript(browser, live_server, lendable, make_borr
         page.get_by_role("button", name="Look up").click()
         page.get_by_label("Scan a device label or a library card").fill(borrower.card_number)
         page.get_by_role("button", name="Look up").click()
-        assert not page.get_by_label("Signed on screen").is_visible()
+        expect(page.get_by_label("Signed on screen")).not_to_be_visible()
         page.get_by_label("Signed on paper").check()
         page.get_by_label("The borrower has read the terms").check()
         page.get_by_role("button", name="Issue loan").click()
-        assert page.get_by_text("Loan issued").is_visible()
+        expect(page.get_by_text("Loan issued")).to_be_visible()
         assert Loan.objects.get().signature_method == "paper"
     finally:
         context.close()
@@ -138,5 +141,5 @@ def test_other_lending_pages_are_accessible(page, lendable, make_borrower, dina,
         assert_accessible(page, name)
     with page.expect_navigation():
         page.get_by_role("button", name="Register").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert_accessible(page, "borrower-new-errors")

@@ -3,12 +3,14 @@ sanitised and its certificate downloads. axe runs on every page this part of Rel
 
 import datetime
 import hashlib
+import re
 from pathlib import Path
 
 import pypdfium2
 import pytest
 import zxingcpp
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reuse.models import Certificate, Device, Evidence, SanitisationRecord
@@ -35,7 +37,7 @@ def sign_out(page):
 def record_wipe_in_browser(page, device, medium, evidence: bytes):
     page.goto(device.get_absolute_url())
     page.get_by_role("link", name=f"Record wipe of {medium}").click()
-    assert page.get_by_role("heading", name="Record a wipe").is_visible()
+    expect(page.get_by_role("heading", name="Record a wipe")).to_be_visible()
     now = timezone.localtime()
     page.get_by_label("Clear", exact=True).check()
     page.get_by_label("Technique").select_option("overwrite")
@@ -91,7 +93,7 @@ def test_wipe_each_drive_verify_mark_sanitised_and_download_the_certificate(page
     page.get_by_role("button", name="Certificate for this wipe").click()
     page.wait_for_load_state()
     certificate = Certificate.objects.get()
-    assert page.get_by_role("heading", name=certificate.number).is_visible()
+    expect(page.get_by_role("heading", name=certificate.number)).to_be_visible()
     assert_accessible(page, "sanitisation-certificate")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the certificate (PDF)").click()
@@ -106,7 +108,7 @@ def test_wipe_each_drive_verify_mark_sanitised_and_download_the_certificate(page
 
     sign_out(page)
     page.goto(verify_url)
-    assert page.get_by_role("heading", name=f"Certificate {certificate.number} is genuine").is_visible()
+    expect(page.get_by_role("heading", name=f"Certificate {certificate.number} is genuine")).to_be_visible()
     assert "Alice" not in page.content() and "5CG0412ABC" not in page.content()
     assert_accessible(page, "sanitisation-verify-public")
 
@@ -129,7 +131,7 @@ def test_gate_problems_shown_when_marking_too_early(page, make_device, alice, bo
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
     assert f"No passing, verified wipe for {device.media.last()}." in summary.inner_text()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     assert_accessible(page, "sanitisation-transition-error")
 
 
