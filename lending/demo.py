@@ -99,7 +99,7 @@ def seed_connectivity(branches: list[Site], rng: random.Random) -> None:
                                           expires_on=today + datetime.timedelta(days=rng.randint(5, 90))))
         items.append(ConnectivityItem(kind="hotspot", identifier=f"HS-{branch.code}-{rng.randint(100, 999)}",
                                       provider="Three", allowance="Unlimited data", site=branch))
-    ConnectivityItem.objects.bulk_create(items)
+    ConnectivityItem.objects.bulk_create(items, ignore_conflicts=True)  # a second demo load repeats identifiers
 
 
 def seed_loans(borrowers, branches, users, rng: random.Random, stdout) -> int:

@@ -139,10 +139,12 @@ def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, st
             received_at = now - datetime.timedelta(days=rng.randint(len(path) * 2, 400), minutes=rng.randint(0, 600))
             wiped = DeviceStatus.SANITISED in path
             on_shelf = status in (DeviceStatus.READY,) and rng.random() < 0.7
-            serial = f"{make[:2].upper()}{rng.randrange(16**8):08X}{len(devices) + start:06d}"
+            # The tag's number makes serials and IMEIs unique however many times the demo is loaded.
+            number = int(tag.rsplit("-", 1)[1])
+            serial = f"{make[:2].upper()}{rng.randrange(16**6):06X}{number:07d}"
             devices.append(Device(
                 asset_tag=tag, kind=kind, make=make, model=model, serial=serial,
-                imei=_demo_imei(rng) if kind == "phone" else "",
+                imei=_demo_imei(rng, number) if kind == "phone" else "",
                 council_asset_number=f"ABC{rng.randint(100000, 999999)}",
                 cpu=cpu, ram_gb=ram, storage_gb=storage, storage_type=stype, os_name=os_name, os_version=os_version,
                 tpm_version=tpm, battery_health_pct=rng.randint(55, 100) if kind != "desktop" else None,
@@ -208,8 +210,8 @@ def _write_history(devices, histories, *, operator, verifier, depot, rng):
     ResetChecklist.objects.bulk_create(checklists, batch_size=500)
 
 
-def _demo_imei(rng: random.Random) -> str:
-    body = "35" + "".join(str(rng.randint(0, 9)) for _ in range(12))
+def _demo_imei(rng: random.Random, number: int) -> str:
+    body = f"35{rng.randrange(10**5):05d}{number:07d}"
     total = 0
     for index, char in enumerate(reversed(body)):
         digit = int(char) * (2 if index % 2 == 0 else 1)

@@ -3,6 +3,7 @@ from importlib import import_module
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 
 from reuse.demo import DEMO_PASSWORD, STAFF
 from reuse.models import Device
@@ -26,6 +27,19 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
         context = {"rng": random.Random(options["seed"])}
+        try:
+            with transaction.atomic():  # all the demo data or none of it
+                self.seed_apps(options, context)
+        except IntegrityError as exc:
+            raise CommandError(f"Demo data clashes with what is in the database already ({exc}); "
+                               "load it into an empty database, or use another --seed.") from None
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with any of these (password "
+                                             f"{DEMO_PASSWORD}):"))
+        for username, _first, _last, role, sites in STAFF:
+            where = f" at {', '.join(sites)}" if sites else ""
+            self.stdout.write(f"  {username:<8} {role}{where}")
+
+    def seed_apps(self, options, context):
         # Each app seeds its own part, in INSTALLED_APPS order, so reuse never imports lending or matching.
         for config in apps.get_app_configs():
             try:
@@ -35,8 +49,3 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(options=options, stdout=self.stdout, context=context)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with any of these (password "
-                                             f"{DEMO_PASSWORD}):"))
-        for username, _first, _last, role, sites in STAFF:
-            where = f" at {', '.join(sites)}" if sites else ""
-            self.stdout.write(f"  {username:<8} {role}{where}")
