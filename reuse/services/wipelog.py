@@ -31,6 +31,13 @@ from reuse.services.evidence import evidence_discard, evidence_store_bytes
 from reuse.services.lifecycle import append_event
 from reuse.services.sanitisation import CLOCK_SKEW, wipe_predates_return
 
+
+def as_sentence(problem: str) -> str:
+    """Start a parser's problem with a capital, except the tool's own name, which nwipe writes in lower case."""
+    if problem.startswith("nwipe"):
+        return problem
+    return problem[:1].upper() + problem[1:]
+
 HDD_MODELS = re.compile(r"^(WDC WD|ST\d|HGST|HTS|HTE|TOSHIBA M[QKD]|HITACHI|MAXTOR|SAMSUNG HN|SAMSUNG HM)", re.I)
 PASSED, FAILED = SanitisationRecord.Result.PASSED, SanitisationRecord.Result.FAILED
 
@@ -279,7 +286,7 @@ class WipeLogOutcome:
     def problems(self) -> list[str]:
         if self.error is None:
             return []
-        return [p[:1].upper() + p[1:] for p in self.error.details.get("problems", [])]
+        return [as_sentence(p) for p in self.error.details.get("problems", [])]
 
 
 def wipe_logs_import(*, files: Iterable[tuple[str, bytes]], actor) -> list[WipeLogOutcome]:

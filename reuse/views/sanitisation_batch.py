@@ -23,7 +23,7 @@ from reuse.services.sanitisation import (
     gate_problems_bulk,
     sanitisation_confirm_many,
 )
-from reuse.services.wipelog import wipe_log_import, wipe_logs_import
+from reuse.services.wipelog import as_sentence, wipe_log_import, wipe_logs_import
 
 BATCH_MAX = 500
 LIST_MAX = 100
@@ -194,7 +194,7 @@ def wipe_log_upload(request):
         except DomainError as error:
             form.add_error(None, error.message)
             for problem in error.details.get("problems", []):
-                form.add_error(None, problem[:1].upper() + problem[1:])
+                form.add_error(None, as_sentence(problem))
         else:
             passed = sum(1 for r in result.records if r.result == "passed")
             messages.success(request, f"nwipe log imported for {result.device.asset_tag}: {len(result.records)} "

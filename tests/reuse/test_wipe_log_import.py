@@ -270,3 +270,10 @@ def test_only_it_technicians_import_logs(client, vostro, persona, request):
     client.force_login(request.getfixturevalue(persona))
     assert upload(client).status_code == 403
     assert SanitisationRecord.objects.count() == 0
+
+
+def test_problems_read_as_sentences_but_keep_nwipes_own_spelling():
+    from reuse.services.wipelog import as_sentence
+
+    assert as_sentence("the Error Summary table is missing") == "The Error Summary table is missing"
+    assert as_sentence("nwipe's closing line is missing") == "nwipe's closing line is missing"
