@@ -20,6 +20,7 @@ from reuse.models import (
     SanitisationRecord,
     Site,
     StorageMedium,
+    luhn_valid,
 )
 from reuse.roles import ADMIN, COORDINATOR, DESK, IT
 from reuse.services.lifecycle import allocate_asset_tags
@@ -212,11 +213,7 @@ def _write_history(devices, histories, *, operator, verifier, depot, rng):
 
 def _demo_imei(rng: random.Random, number: int) -> str:
     body = f"35{rng.randrange(10**5):05d}{number:07d}"
-    total = 0
-    for index, char in enumerate(reversed(body)):
-        digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return body + str((10 - total % 10) % 10)
+    return next(body + digit for digit in "0123456789" if luhn_valid(body + digit))
 
 
 def seed(*, options: dict, stdout, context: dict) -> None:

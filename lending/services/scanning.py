@@ -13,10 +13,10 @@ from django.conf import settings
 
 from lending.models import Borrower, Hold, Loan, normalise_card
 from reuse.errors import DomainError
-from reuse.models import Device, DeviceStatus, Site
+from reuse.models import Device, DeviceStatus, Site, asset_tag_from_scan
 
-# A tag is letters, a dash and digits, optionally after a URL path ending in /d/.
-TAG_RE = re.compile(r"^(?:[A-Z][A-Z0-9+.-]*://[^/\s]*)?(?:/D/)?(?P<tag>[A-Z]{1,10}-[0-9]{1,12})/?$")
+# What an asset tag looks like once read out of a scan: letters, a dash and digits.
+TAG_SHAPE = re.compile(r"[A-Z]{1,10}-[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,9 @@ class Scan:
 
 def parse_scan(raw: str) -> Scan:
     text = (raw or "").strip()
-    upper = text.upper()
-    match = TAG_RE.match(upper)
-    if match:
-        return Scan("device", match["tag"])
+    tag = asset_tag_from_scan(text)
+    if TAG_SHAPE.fullmatch(tag):
+        return Scan("device", tag)
     card = normalise_card(text)
     if card and re.fullmatch(settings.LIBRARY_CARD_PATTERN, card):
         return Scan("card", card)

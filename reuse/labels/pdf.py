@@ -39,11 +39,6 @@ class LabelItem:
     detail: str = ""
 
 
-def label_url(tag: str) -> str:
-    """What a label for `tag` holds: the same `/d/<TAG>` URL as `Device.label_url`."""
-    return f"{settings.SITE_URL}/d/{tag.upper()}"
-
-
 def _batches(seq: Sequence, size: int) -> list[Sequence]:
     return [seq[start:start + size] for start in range(0, len(seq), size)]
 

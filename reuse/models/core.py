@@ -34,6 +34,7 @@ __all__ = [
     "ResetChecklist",
     "luhn_valid",
     "validate_imei",
+    "label_url",
     "Counter",
 ]
 
@@ -169,6 +170,14 @@ class StorageType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def label_url(tag: str) -> str:
+    """What a QR label for `tag` holds. Printed labels are permanent: never change what this returns.
+
+    Upper case keeps the code in QR's alphanumeric mode (a smaller version); the tag is no personal data.
+    """
+    return f"{settings.SITE_URL}/d/{tag.upper()}"
+
+
 class DeviceQuerySet(models.QuerySet):
     def at_sites(self, sites):
         return self.filter(site__in=sites)
@@ -266,8 +275,7 @@ class Device(models.Model):
 
     @property
     def label_url(self) -> str:
-        """What the QR label holds: permanent, upper case (a smaller QR version), no personal data."""
-        return f"{settings.SITE_URL}/d/{self.asset_tag.upper()}"
+        return label_url(self.asset_tag)
 
     @property
     def needs_reset_checklist(self) -> bool:

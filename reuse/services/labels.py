@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from reuse.errors import DomainError
 from reuse.labels.layout import geometry_problems
-from reuse.labels.pdf import LabelItem, label_url, render_calibration, render_labels, sheet_count
+from reuse.labels.pdf import LabelItem, render_calibration, render_labels, sheet_count
 from reuse.models import (
     Device,
     DeviceKind,
@@ -28,6 +28,7 @@ from reuse.models import (
     PreprintedTag,
     Printer,
     asset_tag_from_scan,
+    label_url,
 )
 from reuse.services.lifecycle import allocate_asset_tags
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from reuse.labels.pdf import LabelItem, label_url, render_labels
-from reuse.models import LabelCode, LabelTemplate
+from reuse.labels.pdf import LabelItem, render_labels
+from reuse.models import LabelCode, LabelTemplate, label_url
 from reuse.services.labels import label_items_for_devices, labels_render
 from tests.reuse.labelcheck import assert_codes_in_cells, page_sizes_mm, pdf_text
 
