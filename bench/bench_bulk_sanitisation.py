@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from reuse.models import SanitisationRecord, Site, StorageMedium
-from reuse.services.lifecycle import device_register
+from reuse.services.devices import device_register
 from reuse.services.sanitisation import sanitisation_confirm_many
 from reuse.services.wipelog import wipe_logs_import
 from tests.reuse.nwipe_support import one_drive_log

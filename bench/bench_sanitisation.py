@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from reuse.models import Device, DeviceStatus
 from reuse.nwipe import parse_nwipe_log
 from reuse.services.certificates import certificate_issue, certificate_pdf
-from reuse.services.lifecycle import device_register
+from reuse.services.devices import device_register
 from reuse.services.wipelog import wipe_log_import
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"

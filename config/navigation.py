@@ -5,7 +5,7 @@ Entries whose URL does not exist yet are left out, so a feature appears in the m
 
 from django.urls import NoReverseMatch, reverse
 
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role
+from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role
 
 NAVIGATION = [
     ("Home", "home", None),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_q",
     "axes",
+    "core",
     "reuse",
     "lending",
     "matching",
@@ -83,7 +84,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "config.forms.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: a SQLite file by default, anything dj-database-url understands otherwise.
 DATABASE_URL = env_str("DATABASE_URL")
@@ -133,6 +134,8 @@ else:
     Q_CLUSTER["poll"] = 1
 # Tests and one-off scripts run tasks in-process; the worker is still what production uses.
 TASKS_SYNC = env_bool("TASKS_SYNC", False)
+# Where `core.numbering` keeps its counters (an app's model, as AUTH_USER_MODEL names the user model).
+RELAY_COUNTER_MODEL = "reuse.Counter"
 
 # QR labels: batches of more than LABELS_SYNC_SHEETS sheets are printed by a background task; no one
 # batch may hold more than LABELS_MAX_BATCH labels. Finished batches' PDFs are deleted after

@@ -140,7 +140,13 @@ class AgreementVersion(models.Model):
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-class LoanQuerySet(models.QuerySet):
+class AtDesksQuerySet(models.QuerySet):
+    def at_desks_of(self, user):
+        """Those at the branches `user` acts for at the desk (`Site.objects.desks_for`)."""
+        return self.filter(site__in=Site.objects.desks_for(user))
+
+
+class LoanQuerySet(AtDesksQuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
 
@@ -234,6 +240,16 @@ class Loan(models.Model):
         return "Overdue" if self.is_overdue else "On loan"
 
 
+class ConnectivityItemQuerySet(models.QuerySet):
+    def lendable_at(self, site: Site, today: datetime.date | None = None):
+        """What the desk at `site` may lend now: held there, not retired, not expired, not out on a loan.
+        The desk offers exactly these and `loan_issue` accepts exactly these."""
+        today = today or timezone.localdate()
+        out = LoanConnectivity.objects.filter(returned_at__isnull=True, missing=False).values("item_id")
+        return (self.filter(site=site, retired=False).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+                .exclude(pk__in=out).order_by("expires_on", "pk"))
+
+
 class ConnectivityItem(models.Model):
     """A SIM, data voucher or mobile hotspot lent alongside a device."""
 
@@ -252,6 +268,8 @@ class ConnectivityItem(models.Model):
                              limit_choices_to={"kind": Site.Kind.BRANCH})
     retired = models.BooleanField(default=False, help_text="Lost, used up or withdrawn.")
     notes = models.TextField(blank=True)
+
+    objects = ConnectivityItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "identifier"]
@@ -302,7 +320,7 @@ class Hold(models.Model):
         EXPIRED = "expired", "Not collected in time"
         CANCELLED = "cancelled", "Cancelled"
 
-    LIVE = ("waiting", "offered")
+    LIVE = (Status.WAITING, Status.OFFERED)
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="branch")
@@ -317,6 +335,8 @@ class Hold(models.Model):
                                        help_text="When the borrower was told: by email, or by staff on the phone.")
     closed_at = models.DateTimeField(null=True, blank=True)
     loan = models.OneToOneField(Loan, null=True, blank=True, on_delete=models.SET_NULL, related_name="hold")
+
+    objects = AtDesksQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 
+from core.pdf import render_pdf
+from core.qr import png_data_uri
+from core.roles import staff_name
 from lending.models import Loan
-from reuse.pdfrender import render_pdf
-from reuse.qr import png_data_uri
 
 
 def build_loan_agreement(loan: Loan) -> bytes:
@@ -17,7 +18,7 @@ def build_loan_agreement(loan: Loan) -> bytes:
         "agreement": loan.agreement,
         "connectivity": [link.item for link in loan.connectivity.all()],
         "signature_uri": png_data_uri(bytes(loan.signature_png)) if loan.signature_png else "",
-        "staff_name": loan.issued_by.get_full_name() or loan.issued_by.username,
+        "staff_name": staff_name(loan.issued_by),
         "SERVICE_NAME": settings.SERVICE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "COUNCIL_PHONE": settings.COUNCIL_PHONE,

@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.tasks import on_commit_task
 from lending.models import Borrower, Hold
-from lending.services.loans import dispatch, due_date_for
-from reuse.errors import DomainError
+from lending.services.loans import due_date_for
 from reuse.models import Device, DeviceStatus, Site
 from reuse.services.lifecycle import device_transition
 
@@ -58,7 +59,7 @@ def hold_offer_next(*, device_id: int) -> Hold | None:
 
 def _offer(device_id: int) -> Hold | None:
     device = Device.objects.select_for_update().select_related("site").get(pk=device_id)
-    if device.status != DeviceStatus.READY or not device.wipe_stands or device.site.kind != Site.Kind.BRANCH:
+    if not device.is_lendable or device.site.kind != Site.Kind.BRANCH:
         return None
     hold = (Hold.objects.select_for_update().filter(site=device.site, device_kind=device.kind,
                                                    status=Hold.Status.WAITING).order_by("created_at", "pk").first())
@@ -73,7 +74,7 @@ def _offer(device_id: int) -> Hold | None:
                       reason=f"Reserved for waiting-list hold {hold.pk}")
     hold.refresh_from_db()
     if hold.borrower.email:
-        dispatch("lending.tasks.notify_hold", hold.pk)
+        on_commit_task("lending.tasks.notify_hold", hold.pk)
     log.info("Device %s reserved for hold %s", device.pk, hold.pk)
     return hold
 

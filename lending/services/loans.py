@@ -8,24 +8,17 @@ import datetime
 import uuid
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.tasks import on_commit_task
 from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanConnectivity, LoanPolicy
 from lending.services.scanning import lending_problem
 from lending.signature import check_png
-from reuse.errors import DomainError
 from reuse.models import Device, DeviceStatus, Site
 from reuse.services.lifecycle import device_transition
-
-
-def dispatch(func: str, *args) -> None:
-    """Queue a background task once the current transaction commits (tasks take ids only)."""
-    from django_q.tasks import async_task
-
-    transaction.on_commit(lambda: async_task(func, *args, sync=settings.TASKS_SYNC))
 
 
 def due_date_for(*, site: Site, loan_days: int, start: datetime.date | None = None) -> datetime.date:
@@ -114,7 +107,7 @@ def _issue(*, device, borrower, site, actor, idempotency_key, signature_method, 
     if hold:
         Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=timezone.now(), loan=loan)
     if borrower.email:
-        dispatch("lending.tasks.email_agreement", loan.pk)
+        on_commit_task("lending.tasks.email_agreement", loan.pk)
     return loan
 
 
@@ -137,10 +130,10 @@ def _available_connectivity(items: Sequence[ConnectivityItem], *, site: Site) ->
     items = list(items)
     if not items:
         return []
-    out = set(LoanConnectivity.objects.filter(item__in=items, returned_at__isnull=True, missing=False)
-              .values_list("item_id", flat=True))
+    lendable = set(ConnectivityItem.objects.lendable_at(site).filter(pk__in=[item.pk for item in items])
+                   .values_list("pk", flat=True))
     for item in items:
-        if item.pk in out or item.retired or item.site_id != site.pk or item.expired:
+        if item.pk not in lendable:
             raise DomainError("connectivity_unavailable", f"{item} is not available to lend from {site}.")
     return items
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from core.errors import DomainError
 from lending.models import Borrower, Hold, Loan, normalise_card
-from reuse.errors import DomainError
 from reuse.models import Device, DeviceStatus, Site, asset_tag_from_scan
 
 # What an asset tag looks like once read out of a scan: letters, a dash and digits.

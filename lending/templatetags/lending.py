@@ -3,6 +3,7 @@
 from django import template
 
 from lending.models import Hold, Loan
+from reuse.models import DeviceStatus
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def device_lending(context, device):
         "open_loan": next((loan for loan in loans if loan.is_open), None),
         # Back from a loan and not wiped since (a wipe moves it on from `received`): the borrower's data
         # may still be on it.
-        "needs_wipe_after_loan": device.status == "received" and last is not None
+        "needs_wipe_after_loan": device.status == DeviceStatus.RECEIVED and last is not None
         and last.outcome == Loan.Outcome.RETURNED,
         "hold": Hold.objects.filter(device=device, status=Hold.Status.OFFERED).select_related("site").first(),
     }

@@ -1,4 +1,4 @@
-"""Forms for wipes, drives, checklists, status changes, wipe-log imports and disposal: validation only."""
+"""Forms for drives, wipes, reset checklists, their verification and wipe-log imports: validation only."""
 
 import datetime
 
@@ -6,14 +6,11 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from reuse.models import DeviceStatus, DisposalBatch, ResetChecklist, SanitisationRecord, StorageType
+from reuse.models import ResetChecklist, SanitisationRecord, StorageType
 from reuse.services.evidence import ACCEPTED, ACCEPTED_TEXT
 
 R = SanitisationRecord
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-# Statuses staff set from the device page. Reserved, on loan and gifted are reached through lending
-# and matching (loans, holds, handovers), never by picking them here.
-DEVICE_PAGE_STATUSES = frozenset(DeviceStatus.values) - {"reserved", "on_loan", "gifted"}
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -73,7 +70,9 @@ class SanitisationRecordForm(forms.Form):
         return data
 
 
-class MediumForm(forms.Form):
+class MediumAddForm(forms.Form):
+    """A drive found in a device on the bench (its page's \"Add a drive\")."""
+
     kind = forms.ChoiceField(label="Type", choices=StorageType.choices)
     make = forms.CharField(max_length=60, required=False)
     model = forms.CharField(max_length=100, required=False)
@@ -107,17 +106,6 @@ class VerifyRecordForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", "Say why you are rejecting this wipe")
         return data
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
-    reason = forms.CharField(label="Reason", max_length=300, required=False,
-                             help_text="Recorded in the custody record")
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, DeviceStatus(s).label) for s in DeviceStatus.values
-                                            if s in allowed and s in DEVICE_PAGE_STATUSES]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -160,33 +148,3 @@ class WipeLogForm(forms.Form):
                 raise forms.ValidationError(f"Upload the nwipe log itself, a .log or .txt file: {upload.name} is not "
                                             "one")
         return uploads
-
-
-class DisposalForm(forms.ModelForm):
-    tags = forms.CharField(
-        label="Asset tags", widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text="Scan or type one tag a line (commas and spaces also separate tags)")
-
-    class Meta:
-        model = DisposalBatch
-        fields = ["method", "recycler", "waste_transfer_note", "destruction_certificate", "collected_on", "notes"]
-        widgets = {"method": forms.RadioSelect(attrs={"inline": True}), "notes": forms.Textarea(attrs={"rows": 3}),
-                   "collected_on": forms.DateInput(attrs={"class": "govuk-input--width-10"})}
-        help_texts = {"destruction_certificate": "Add it later if the recycler sends it after collection",
-                      "collected_on": "For example 24/01/2026"}
-
-    field_order = ["tags", "method"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["method"].choices = DisposalBatch.Method.choices  # radios: no empty "---------" choice
-
-    def clean_tags(self):
-        tags = [t.strip().upper() for t in self.cleaned_data["tags"].replace(",", " ").split() if t.strip()]
-        if not tags:
-            raise forms.ValidationError("Enter at least one asset tag")
-        return list(dict.fromkeys(tags))
-
-
-class DestructionCertificateForm(forms.Form):
-    destruction_certificate = forms.CharField(label="Certificate of destruction reference", max_length=100)

@@ -17,17 +17,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from reuse.labels.layout import GAP_MM, LabelLayout
-from reuse.models import LabelCode
-from reuse.parallel import process_map
-from reuse.pdfrender import MEMORY_PREFIX, html_to_pdf, join_pdfs
-from reuse.qr import qr_matrix_png
+from core.parallel import process_map
+from core.pdf import MEMORY_PREFIX, html_to_pdf, join_pdfs
+from core.qr import qr_matrix_png
+from reuse.labels.geometry import GAP_MM, LabelLayout
 
 # Sheets per rendered part when parts are rendered one after another (background jobs report
 # progress after each part), and the most in any part (bounds a worker's memory).
 PART_SHEETS = 8
 MAX_PART_SHEETS = 40
-DB_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -37,25 +35,6 @@ class LabelItem:
     tag: str
     url: str
     detail: str = ""
-
-
-def _batches(seq: Sequence, size: int) -> list[Sequence]:
-    return [seq[start:start + size] for start in range(0, len(seq), size)]
-
-
-def cached_codes(urls: Sequence[str]) -> dict[str, bytes]:
-    """The QR PNGs already encoded for these URLs (encoding one takes ~1 ms; reading it back, microseconds)."""
-    found: dict[str, bytes] = {}
-    for batch in _batches(list(dict.fromkeys(urls)), DB_BATCH):
-        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
-        found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
-    return found
-
-
-def keep_codes(fresh: dict[str, bytes]) -> None:
-    # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
-    LabelCode.objects.bulk_create([LabelCode(url=url, png=png) for url, png in fresh.items()],
-                                  batch_size=DB_BATCH, ignore_conflicts=True)
 
 
 @dataclass
@@ -112,14 +91,13 @@ def sheet_count(template, count: int, skip: int = 0) -> int:
     return math.ceil((skip + count) / template.per_sheet)
 
 
-def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None,
-                      part_sheets: int = PART_SHEETS) -> tuple[list[SheetPart], int]:
+def label_sheet_parts(*, template, items: Sequence[LabelItem], codes: dict[str, bytes], skip: int = 0,
+                      printer=None, part_sheets: int = PART_SHEETS) -> tuple[list[SheetPart], int]:
     """`items` on `template`'s sheets, as runs of at most `part_sheets` sheets. Returns (parts, sheets).
 
-    The first `skip` positions stay blank.
+    The first `skip` positions stay blank. `codes` holds the QR PNGs already encoded, by URL.
     """
     layout = template.layout(printer, tag_length=max([10, *(len(item.tag) for item in items)]))
-    codes = cached_codes([item.url for item in items])
     fixed = [settings.SERVICE_NAME, settings.COUNCIL_NAME] if layout.show_service else []
     cells: list[dict | None] = [None] * skip + [
         {"src": f"{MEMORY_PREFIX}qr/{index}", "url": item.url,
@@ -144,17 +122,21 @@ def label_sheet_parts(*, template, items: Sequence[LabelItem], skip: int = 0, pr
     return parts, len(sheets)
 
 
-def render_labels(*, template, items: Sequence[LabelItem], skip: int = 0, printer=None, workers: int = 1,
-                  on_progress: Callable[[int], None] | None = None) -> tuple[bytes, int]:
-    """PDF of `items` on `template`'s sheets, leaving the first `skip` positions blank. Returns (pdf, pages).
+def render_labels(*, template, items: Sequence[LabelItem], codes: dict[str, bytes], skip: int = 0, printer=None,
+                  workers: int = 1, on_progress: Callable[[int], None] | None = None
+                  ) -> tuple[bytes, int, dict[str, bytes]]:
+    """PDF of `items` on `template`'s sheets, leaving the first `skip` positions blank.
+
+    Returns (pdf, pages, the QR codes encoded on the way by URL, for the caller to keep).
 
     Callers check the template and the skip first (`reuse.services.labels`). With `workers` > 1 the
     sheets are rendered in parallel; otherwise part by part, calling `on_progress(labels_done)`.
-    QR codes not yet cached are encoded by whichever process renders their sheet, then kept.
+    QR codes not in `codes` are encoded by whichever process renders their sheet.
     """
     sheets_total = sheet_count(template, len(items), skip)
     size = min(MAX_PART_SHEETS, math.ceil(sheets_total / workers)) if workers > 1 else PART_SHEETS
-    parts, sheets = label_sheet_parts(template=template, items=items, skip=skip, printer=printer, part_sheets=size)
+    parts, sheets = label_sheet_parts(template=template, items=items, codes=codes, skip=skip, printer=printer,
+                                      part_sheets=size)
     if workers > 1:
         results = process_map(render_part, parts, workers=workers)
     else:
@@ -163,8 +145,8 @@ def render_labels(*, template, items: Sequence[LabelItem], skip: int = 0, printe
             results.append(render_part(part))
             if on_progress:
                 on_progress(min(len(items), (index + 1) * size * template.per_sheet - skip))
-    keep_codes({url: png for _pdf, fresh in results for url, png in fresh.items()})
-    return join_pdfs([pdf for pdf, _fresh in results]), sheets
+    fresh = {url: png for _pdf, encoded in results for url, png in encoded.items()}
+    return join_pdfs([pdf for pdf, _encoded in results]), sheets, fresh
 
 
 def render_calibration(*, template, printer=None) -> bytes:

@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from reuse.models.core import Site
+from reuse.models.sites import Site
 
 __all__ = ["DeviceImport"]
 

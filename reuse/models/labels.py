@@ -1,7 +1,7 @@
 """QR asset labels as data: label sizes, printers with their calibration, print jobs, pre-printed
 tags and the QR codes already encoded.
 
-Administrators add a label size in the Django admin; `reuse.labels.layout.geometry_problems` is the
+Administrators add a label size in the Django admin; `reuse.labels.geometry.geometry_problems` is the
 one check of whether its labels fit the page, used by `clean()` here and by every way of printing.
 """
 
@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.labels.layout import geometry_problems, label_layout
-from reuse.models.core import Device, Site
+from reuse.labels.geometry import geometry_problems, label_layout
+from reuse.models.devices import Device
+from reuse.models.sites import Site
 
 __all__ = ["LabelTemplate", "Printer", "LabelJob", "PreprintedTag", "LabelCode", "asset_tag_from_scan"]
 

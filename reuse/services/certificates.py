@@ -12,29 +12,29 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.numbering import allocate_references
+from core.qr import qr_data_uri
+from core.roles import staff_name
+from core.tasks import on_commit_task
 from reuse.models import Certificate, CertificateEntry, Device, ResetChecklist, SanitisationRecord
-from reuse.qr import qr_data_uri
-from reuse.services.lifecycle import allocate_numbers
 
 # Certificates up to this many devices are rendered in the request that issues them; bigger
 # batches go to the task worker so that nobody's browser waits on WeasyPrint.
 RENDER_INLINE_MAX = 10
 
 
-def certificate_number(n: int) -> str:
-    return f"{settings.ASSET_TAG_PREFIX}-SC-{n:06d}"
+def certificate_number() -> str:
+    """A new certificate number, `RLY-SC-000042`."""
+    return allocate_references(f"{settings.ASSET_TAG_PREFIX}-SC", width=6, counter="certificate")[0]
 
 
 def standing_evidence(device: Device) -> tuple[list[SanitisationRecord], list[ResetChecklist]]:
     """The passing, verified wipe records (latest per drive) and the complete reset checklist for the
     device's current cycle: what gate 1 accepted."""
     records = {}
-    for record in (SanitisationRecord.objects
-                   .filter(device=device, cycle=device.cycle, result="passed", verification_result="passed",
-                           verified_by__isnull=False)
+    for record in (SanitisationRecord.objects.passing().filter(device=device, cycle=device.cycle)
                    .order_by("medium_id", "-ended_at")):
         records.setdefault(record.medium_id, record)
     checklist = next((c for c in ResetChecklist.objects.filter(device=device, cycle=device.cycle)
@@ -54,7 +54,7 @@ def _check_certifiable(devices: Sequence[Device]):
 
 @transaction.atomic
 def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
-    certificate = Certificate.objects.create(number=certificate_number(allocate_numbers("certificate", 1)[0]),
+    certificate = Certificate.objects.create(number=certificate_number(),
                                              issued_by=actor)
     CertificateEntry.objects.bulk_create(
         [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices])
@@ -65,9 +65,7 @@ def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
         checklists += found_checklists
     certificate.records.add(*records)
     certificate.checklists.add(*checklists)
-    count = len(devices)
-    transaction.on_commit(lambda: async_task("reuse.tasks.certificates.certificate_render", certificate.pk,
-                                             sync=settings.TASKS_SYNC or count <= RENDER_INLINE_MAX))
+    on_commit_task("reuse.tasks.certificate_render", certificate.pk, inline=len(devices) <= RENDER_INLINE_MAX)
     return certificate
 
 
@@ -116,11 +114,11 @@ def certificate_context(certificate: Certificate) -> dict:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     # Imported here so that WeasyPrint loads in the processes that render, not in every web process.
-    from reuse.pdfrender import render_pdf
+    from core.pdf import render_pdf
 
     context = certificate_context(certificate)
     context["qr"] = qr_data_uri(certificate.verify_url)
-    context["issued_by"] = certificate.issued_by.get_full_name() or certificate.issued_by.username
+    context["issued_by"] = staff_name(certificate.issued_by)
     context["rendered_at"] = timezone.now()
     return render_pdf("reuse/pdf/certificate.html", context)
 

@@ -6,9 +6,15 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import transaction
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.numbering import allocate_references
 from reuse.models import Device, DeviceStatus, DisposalBatch, DisposalItem
-from reuse.services.lifecycle import allocate_numbers, allowed_next, device_transition
+from reuse.services.lifecycle import allowed_next, device_transition
+
+
+def disposal_references(count: int) -> list[str]:
+    """`count` new disposal batch references, `RLY-DSP-00042`."""
+    return allocate_references(f"{settings.ASSET_TAG_PREFIX}-DSP", count, width=5, counter="disposal")
 
 
 @transaction.atomic
@@ -33,7 +39,7 @@ def disposal_batch_create(*, devices: Sequence[Device], method: str, recycler: s
         raise DomainError("disposal_not_allowed", f"These devices cannot be {label} from where they are now: {names}.",
                           devices=[d.asset_tag for d in refused])
     batch = DisposalBatch.objects.create(
-        reference=f"{settings.ASSET_TAG_PREFIX}-DSP-{allocate_numbers('disposal', 1)[0]:05d}", method=method,
+        reference=disposal_references(1)[0], method=method,
         recycler=recycler.strip(), waste_transfer_note=waste_transfer_note.strip(),
         destruction_certificate=destruction_certificate.strip(), notes=notes.strip(), created_by=actor,
         **({"collected_on": collected_on} if collected_on else {}),

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Evidence
 
 # Extension -> content type stored and served (always as an attachment).

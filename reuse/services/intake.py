@@ -10,10 +10,11 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.intake.plan import ImportPlan
-from reuse.models import CustodyEvent, Device, DeviceImport, DeviceStatus, StorageMedium
-from reuse.services.lifecycle import allocate_asset_tags, build_events, device_register
+from reuse.models import Device, DeviceImport, StorageMedium
+from reuse.services.devices import allocate_asset_tags, device_register
+from reuse.services.lifecycle import devices_create, received
 
 BATCH = 1000
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
@@ -63,18 +64,14 @@ def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
     record.created_count, record.skipped_count = len(rows), len(plan.already_imported)
     record.first_tag, record.last_tag = (tags[0], tags[-1]) if tags else ("", "")
     record.save()
-    devices = [
-        Device(asset_tag=tag, site=record.site, created_by=actor, status=DeviceStatus.RECEIVED,
-               status_changed_at=now, **{"received_at": now, **row.fields})
-        for tag, row in zip(tags, rows, strict=True)
-    ]
-    Device.objects.bulk_create(devices, batch_size=BATCH)
+    history = received(at=now, actor=actor, site=record.site, reason=f"Received: CSV intake #{record.pk}")
+    devices = devices_create(
+        [(Device(asset_tag=tag, site=record.site, created_by=actor, **{"received_at": now, **row.fields}), history)
+         for tag, row in zip(tags, rows, strict=True)], batch_size=BATCH)
     StorageMedium.objects.bulk_create(
         [StorageMedium(device=device, **medium) for device, row in zip(devices, rows, strict=True)
          for medium in row.media],
         batch_size=BATCH)
-    CustodyEvent.objects.bulk_create(
-        build_events(devices, actor=actor, reason=f"Received: CSV intake #{record.pk}", at=now), batch_size=BATCH)
 
 
 def upload_store(*, actor, site, file_name: str, content: bytes, date_format: str, lot: str) -> DeviceImport:

@@ -16,13 +16,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
-from reuse.labels.layout import geometry_problems
+from core.errors import DomainError
+from core.tasks import on_commit_task
+from reuse.labels.geometry import geometry_problems
 from reuse.labels.pdf import LabelItem, render_calibration, render_labels, sheet_count
 from reuse.models import (
     Device,
     DeviceKind,
     DeviceStatus,
+    LabelCode,
     LabelJob,
     LabelTemplate,
     PreprintedTag,
@@ -30,11 +32,40 @@ from reuse.models import (
     asset_tag_from_scan,
     label_url,
 )
-from reuse.services.lifecycle import allocate_asset_tags
+from reuse.services.devices import allocate_asset_tags
 
 logger = logging.getLogger(__name__)
 
 J = LabelJob.Status
+DB_BATCH = 500
+
+
+def _batches(seq: Sequence, size: int) -> list[Sequence]:
+    return [seq[start:start + size] for start in range(0, len(seq), size)]
+
+
+def cached_codes(urls: Sequence[str]) -> dict[str, bytes]:
+    """The QR PNGs already encoded for these URLs (encoding one takes ~1 ms; reading it back, microseconds)."""
+    found: dict[str, bytes] = {}
+    for batch in _batches(list(dict.fromkeys(urls)), DB_BATCH):
+        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
+        found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
+    return found
+
+
+def keep_codes(fresh: dict[str, bytes]) -> None:
+    # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
+    LabelCode.objects.bulk_create([LabelCode(url=url, png=png) for url, png in fresh.items()],
+                                  batch_size=DB_BATCH, ignore_conflicts=True)
+
+
+def _render(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int, printer: Printer | None,
+            workers: int, on_progress=None) -> tuple[bytes, int]:
+    """Draw the labels with the QR codes already encoded, and keep the ones encoded for this batch."""
+    pdf, sheets, fresh = render_labels(template=template, items=items, codes=cached_codes([i.url for i in items]),
+                                       skip=skip, printer=printer, workers=workers, on_progress=on_progress)
+    keep_codes(fresh)
+    return pdf, sheets
 
 
 def label_template_get(code: str) -> LabelTemplate:
@@ -144,7 +175,7 @@ def labels_render(*, template: LabelTemplate, items: Sequence[LabelItem], skip: 
                   printer: Printer | None = None, workers: int = 1) -> tuple[bytes, int]:
     """The PDF for `items`, checked first. Returns (pdf, sheets)."""
     _check_batch(template, skip, len(items))
-    return render_labels(template=template, items=items, skip=skip, printer=printer, workers=workers)
+    return _render(template=template, items=items, skip=skip, printer=printer, workers=workers)
 
 
 def calibration_render(*, template: LabelTemplate, printer: Printer | None = None) -> bytes:
@@ -168,15 +199,8 @@ def label_job_create(*, template: LabelTemplate, items: Sequence[LabelItem], ski
     _check_batch(template, skip, len(items))
     job = LabelJob.objects.create(kind=kind, template=template, printer=printer, skip=skip, created_by=actor,
                                   tags=[item.tag for item in items], count=len(items))
-    job_id = job.pk
-    transaction.on_commit(lambda: _dispatch(job_id))
+    on_commit_task("reuse.tasks.label_job_run", job.pk, task_name=f"label-job-{job.pk}")
     return job
-
-
-def _dispatch(job_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("reuse.labels.tasks.label_job_run", job_id, sync=settings.TASKS_SYNC, task_name=f"label-job-{job_id}")
 
 
 def labels_print(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int = 0,
@@ -246,7 +270,7 @@ def label_job_run(*, job_id: int) -> LabelJob | None:
     try:
         items = label_items_for_tags(job.tags)
         _check_batch(job.template, job.skip, len(items))
-        pdf, sheets = render_labels(
+        pdf, sheets = _render(
             template=job.template, items=items, skip=job.skip, printer=job.printer, workers=1,
             on_progress=lambda done: LabelJob.objects.filter(pk=job_id).update(progress=done))
         job.file.save(f"labels-{job.template.code}-{job_id}.pdf", ContentFile(pdf), save=False)

@@ -8,18 +8,17 @@ refuses a confirmation by the operator, whatever page or command it comes from.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import staff_name
 from reuse.models import RESET_KINDS, Device, DeviceStatus, ResetChecklist, SanitisationRecord, StorageMedium
-from reuse.services.lifecycle import append_event, device_transition
+from reuse.services.lifecycle import custody_note, device_transition
 
 S = DeviceStatus
 # A drive may leave a device whenever it is at the depot and not with a resident; adding one is only
@@ -41,8 +40,8 @@ def _require_received(device: Device, doing: str):
         )
 
 
-def _require_separate(actor, operator_id: int, what: str):
-    if settings.SANITISATION_SEPARATE_VERIFIER and actor.pk == operator_id:
+def _require_separate(actor, item: SanitisationRecord | ResetChecklist, what: str):
+    if item.is_own_work(actor):
         raise DomainError("verifier_is_operator",
                           f"A second technician must verify {what}: you recorded it yourself.")
 
@@ -56,10 +55,6 @@ def wipe_predates_return(device: Device, started_at: datetime.datetime) -> bool:
     return device.cycle > 1 and device.status == S.RECEIVED and started_at < device.status_changed_at
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 @transaction.atomic
 def medium_add(*, device: Device, actor, kind: str, make: str = "", model: str = "", serial: str = "",
                capacity_gb: int | None = None) -> StorageMedium:
@@ -71,8 +66,7 @@ def medium_add(*, device: Device, actor, kind: str, make: str = "", model: str =
         raise DomainError("medium_duplicate", f"{current.asset_tag} already has a drive with serial {serial}.")
     medium = StorageMedium.objects.create(device=current, kind=kind, make=make.strip(), model=model.strip(),
                                           serial=serial, capacity_gb=capacity_gb)
-    append_event(device=current, to_status=current.status, from_status=current.status, actor=actor,
-                 site=current.site, reason=f"Storage added: {medium}")
+    custody_note(device=current, actor=actor, reason=f"Storage added: {medium}")
     return medium
 
 
@@ -87,8 +81,7 @@ def medium_remove(*, medium: StorageMedium, actor, reason: str) -> StorageMedium
     if StorageMedium.objects.filter(pk=medium.pk, removed_at__isnull=True).update(removed_at=now) != 1:
         raise DomainError("medium_already_removed", f"{medium} has already been removed.")
     medium.removed_at = now
-    append_event(device=current, to_status=current.status, from_status=current.status, actor=actor,
-                 site=current.site, reason=f"Storage removed: {medium}. {reason}".strip())
+    custody_note(device=current, actor=actor, reason=f"Storage removed: {medium}. {reason}".strip())
     return medium
 
 
@@ -140,9 +133,8 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
     if record.cycle != device.cycle:
         raise DomainError("record_stale", "This wipe was recorded before the device last came back; "
                                           "it no longer counts and cannot be verified.")
-    _require_separate(actor, record.operator_id, "this wipe")
-    passed = SanitisationRecord.Result.PASSED
-    if confirm and not (record.result == passed and record.verification_result == passed):
+    _require_separate(actor, record, "this wipe")
+    if confirm and not record.is_confirmable:
         raise DomainError("not_verifiable", "Only a wipe that passed, with a verification that passed, can be "
                                             "confirmed. Record a new wipe instead.")
     if not confirm and not reason.strip():
@@ -151,8 +143,8 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
     changes = {"verified_by": actor, "verified_at": now}
     if not confirm:
         changes["verification_result"] = SanitisationRecord.Result.FAILED
-        changes["notes"] = "\n".join(filter(None, [
-            record.notes, f"Rejected by {_name(actor)} on {timezone.localtime(now):%d/%m/%Y %H:%M}: {reason.strip()}"]))
+        rejected = f"Rejected by {staff_name(actor)} on {timezone.localtime(now):%d/%m/%Y %H:%M}: {reason.strip()}"
+        changes["notes"] = "\n".join(filter(None, [record.notes, rejected]))
     if SanitisationRecord.objects.filter(pk=record.pk, verified_by__isnull=True).update(**changes) != 1:
         raise DomainError("already_verified", "Someone has already verified this wipe.")
     for field, value in changes.items():
@@ -183,7 +175,7 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
     device = _locked(checklist.device)
     if checklist.cycle != device.cycle:
         raise DomainError("record_stale", "This checklist was recorded before the device last came back.")
-    _require_separate(actor, checklist.operator_id, "this checklist")
+    _require_separate(actor, checklist, "this checklist")
     if checklist.missing_items:
         raise DomainError("checklist_incomplete", "Only a complete checklist can be verified; still to do: "
                                                   f"{', '.join(checklist.missing_items)}.")
@@ -194,50 +186,6 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
 
 
 # Batches -------------------------------------------------------------------------------------------
-
-def gate_problems_bulk(devices: Iterable[Device]) -> dict[int, list[str]]:
-    """`sanitisation_gate_problems` for many devices in four queries, for the batch worklist.
-
-    Must say exactly what the single-device gate says (a test holds them together); the gate itself
-    still decides when each device is marked sanitised.
-    """
-    devices = list(devices)
-    cycles = {d.pk: d.cycle for d in devices}
-    reset_ids = [d.pk for d in devices if d.kind in RESET_KINDS]
-    drive_ids = [d.pk for d in devices if d.kind not in RESET_KINDS]
-    problems: dict[int, list[str]] = {d.pk: [] for d in devices}
-
-    checklists = defaultdict(list)
-    for checklist in ResetChecklist.objects.filter(device_id__in=reset_ids).order_by("-completed_at"):
-        if checklist.cycle == cycles[checklist.device_id]:
-            checklists[checklist.device_id].append(checklist)
-    for pk in reset_ids:
-        found = checklists[pk]
-        if any(c.is_complete for c in found):
-            continue
-        if not found:
-            problems[pk] = ["No reset checklist has been recorded since the device was last received."]
-        elif found[0].verified_by_id is None:
-            problems[pk] = ["The reset checklist has not been verified."]
-        else:
-            problems[pk] = [f"Reset checklist incomplete: {', '.join(found[0].missing_items)}."]
-
-    media = defaultdict(list)
-    for medium in StorageMedium.objects.filter(device_id__in=drive_ids, removed_at__isnull=True).order_by("id"):
-        media[medium.device_id].append(medium)
-    passing = set(
-        SanitisationRecord.objects.filter(
-            device_id__in=drive_ids, result="passed", verification_result="passed", verified_by__isnull=False,
-        ).values_list("device_id", "cycle", "medium_id")
-    )
-    for pk in drive_ids:
-        if not media[pk]:
-            problems[pk] = ["No storage media are recorded for this device: add its drives first."]
-            continue
-        problems[pk] = [f"No passing, verified wipe for {m}." for m in media[pk] if (pk, cycles[pk], m.pk)
-                        not in passing]
-    return problems
-
 
 @dataclass
 class BatchOutcome:

@@ -24,11 +24,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
-from reuse.models import Device, DeviceStatus, Evidence, SanitisationRecord, StorageMedium
+from core.errors import DomainError
+from reuse.models import Device, DeviceStatus, Evidence, SanitisationRecord, StorageMedium, StorageType
 from reuse.nwipe import NwipeDrive, NwipeLog, NwipeLogError, parse_nwipe_log
 from reuse.services.evidence import evidence_discard, evidence_store_bytes
-from reuse.services.lifecycle import append_event
+from reuse.services.lifecycle import custody_note
 from reuse.services.sanitisation import CLOCK_SKEW, wipe_predates_return
 
 
@@ -53,12 +53,12 @@ class WipeLogImport:
 
 def _kind(drive: NwipeDrive) -> str:
     if drive.bus.upper() == "NVME" or drive.name.startswith("nvme"):
-        return "nvme"
+        return StorageType.NVME
     if "SSD" in drive.model.upper():
-        return "ssd"
+        return StorageType.SSD
     if drive.name.startswith("mmcblk"):
-        return "emmc"
-    return "hdd" if HDD_MODELS.match(drive.model) else "other"
+        return StorageType.EMMC
+    return StorageType.HDD if HDD_MODELS.match(drive.model) else StorageType.OTHER
 
 
 def _gb(drive: NwipeDrive) -> int | None:
@@ -68,7 +68,7 @@ def _gb(drive: NwipeDrive) -> int | None:
 def _same_drive(medium: StorageMedium, drive: NwipeDrive) -> bool:
     """A serial-less drive on record could be this one: compatible kind and capacity within 10%."""
     kind = _kind(drive)
-    if medium.kind not in (kind, "other") and kind != "other":
+    if medium.kind not in (kind, StorageType.OTHER) and kind != StorageType.OTHER:
         return False
     size = _gb(drive)
     return medium.capacity_gb is None or size is None or abs(medium.capacity_gb - size) <= 0.1 * size
@@ -246,8 +246,7 @@ def _adopt_or_add(device: Device, drive: NwipeDrive, placeholders: list[StorageM
                                               serial=drive.serial, capacity_gb=_gb(drive))
         result.notes.append(f"Drive added to {device.asset_tag} from the log: {medium}.")
         reason = f"Storage added from nwipe log: {medium}"
-    append_event(device=device, to_status=device.status, from_status=device.status, actor=actor,
-                 site=device.site, reason=reason)
+    custody_note(device=device, actor=actor, reason=reason)
     return medium
 
 

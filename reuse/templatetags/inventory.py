@@ -7,7 +7,7 @@ a row here costs a fraction of the same markup spelled out in template tags, and
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from reuse.templatetags.govuk import status_tag
+from reuse.templatetags.devices import status_tag
 
 register = template.Library()
 

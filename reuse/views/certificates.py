@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import IT, role_required
 from reuse.models import Certificate, Device
-from reuse.roles import IT, role_required
 from reuse.services.certificates import RENDER_INLINE_MAX, certificate_context, certificate_issue, certificate_render
 
 

@@ -6,10 +6,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from reuse.errors import DomainError
-from reuse.forms.sanitisation import DestructionCertificateForm, DisposalForm
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.disposal import DestructionCertificateForm, DisposalForm
 from reuse.models import Device, DisposalBatch
-from reuse.roles import IT, role_required
 from reuse.services.disposal import disposal_batch_create, disposal_batch_record_certificate
 
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.intake import DeviceForm, DriveRowForm, ImportOptionsForm, UploadForm, medium_formset
 from reuse.intake import native
-from reuse.intake.forms import DeviceForm, ImportOptionsForm, MediumForm, UploadForm, medium_formset
 from reuse.intake.plan import plan_import
 from reuse.models import DeviceImport
-from reuse.roles import IT, role_required
 from reuse.services.intake import device_receive, devices_import, upload_store
 
 PREVIEW_ROWS = 500
@@ -65,7 +65,7 @@ def _redisplay(request, *, extra_drive: bool):
         count = max(0, min(int(post.get("media-TOTAL_FORMS", 1)), 8))
     except ValueError:
         count = 1
-    initial = [{name: post.get(f"media-{i}-{name}", "") for name in MediumForm.base_fields} for i in range(count)]
+    initial = [{name: post.get(f"media-{i}-{name}", "") for name in DriveRowForm.base_fields} for i in range(count)]
     initial_device = {k: post.getlist(k) if k == "accessories" else post.get(k)
                       for k in post if k in DeviceForm.base_fields}
     form = DeviceForm(initial=initial_device, user=request.user)

@@ -9,7 +9,6 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
+from core.scoping import reaches_every_site
 from reuse.filters import DeviceFilter
-from reuse.intake.forms import BulkMoveForm
+from reuse.forms.inventory import BulkMoveForm
 from reuse.models import Device, DeviceImport, Site
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
 from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -39,18 +39,6 @@ EXPORT_FIELDS = ["asset_tag", "kind", "make", "model", "serial", "imei", "counci
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LISTED_FIELDS = ["asset_tag", "kind", "grade", "make", "model", "serial", "status", "site__name", "ram_gb",
                  "storage_gb", "received_at"]  # what a table row shows: the page query loads nothing else
-
-
-def visible_devices(user) -> QuerySet:
-    if has_role(user, IT, COORDINATOR, ADMIN):
-        return Device.objects.all()
-    return Device.objects.filter(site__in=user.sites.all())
-
-
-def visible_sites(user) -> QuerySet:
-    if has_role(user, IT, COORDINATOR, ADMIN):
-        return Site.objects.all()
-    return Site.objects.filter(staff=user)
 
 
 def _bulk_action_urls() -> dict:
@@ -76,8 +64,8 @@ def device_list(request):
     given = [(key, value) for key, values in request.GET.lists() for value in values]
     if any(value == "" for _, value in given):  # a submitted filter form: keep the address short and shareable
         return redirect(f"{request.path}?{urlencode([(k, v) for k, v in given if v != ''])}")
-    sites = list(visible_sites(request.user).order_by("name"))
-    devices = visible_devices(request.user).select_related("site").only(*LISTED_FIELDS)
+    sites = list(Site.objects.visible_to(request.user).order_by("name"))
+    devices = Device.objects.visible_to(request.user).select_related("site").only(*LISTED_FIELDS)
     device_filter = DeviceFilter(request.GET or None, queryset=devices, sites=sites)
     per_page = _per_page(request.GET.get("per_page"))
     page = Paginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
@@ -92,7 +80,7 @@ def device_list(request):
         "move_sites": [s for s in sites if s.active] if can_act else [],
         "intake": DeviceImport.objects.filter(pk=intake).first() if intake else None,
         "filtered": any(v for k, v in request.GET.items() if k not in {"page", "per_page", "sort"}),
-        "own_sites_only": not has_role(request.user, IT, COORDINATOR, ADMIN),
+        "own_sites_only": not reaches_every_site(request.user),
         "timezone": timezone.get_current_timezone(),
     }
     return render(request, "reuse/inventory/device_list.html", context)
@@ -115,8 +103,8 @@ def safe_cell(value) -> str:
 @role_required(IT, DESK, COORDINATOR)
 def device_export(request):
     """The filtered list as CSV: every matching device, not only one page, streamed."""
-    device_filter = DeviceFilter(request.GET or None, queryset=visible_devices(request.user),
-                                 sites=list(visible_sites(request.user)))
+    device_filter = DeviceFilter(request.GET or None, queryset=Device.objects.visible_to(request.user),
+                                 sites=list(Site.objects.visible_to(request.user)))
     rows = device_filter.qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
     tz = timezone.get_current_timezone()

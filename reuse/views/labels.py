@@ -5,10 +5,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from reuse.errors import DomainError
-from reuse.labels.forms import CalibrationForm, LabelPrintForm, PreprintForm
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.labels import CalibrationForm, LabelPrintForm, PreprintForm
 from reuse.models import LabelJob, LabelTemplate, Printer
-from reuse.roles import IT, role_required
 from reuse.services.labels import calibration_render, label_selection, labels_print, parse_tags, preprinted_print
 
 SESSION_KEY = "label_options"

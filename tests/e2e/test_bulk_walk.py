@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reuse.models import Certificate, CustodyEvent, Device, DeviceImport, SanitisationRecord
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.reuse.intake_support import laptop, native_csv
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reuse.models import Device
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.reuse.intake_support import FIXTURES, laptop, native_csv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

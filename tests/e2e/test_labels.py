@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from reuse.labels.seed import seed_label_templates
-from reuse.models import CustodyEvent, Device, LabelJob, LabelTemplate
-from reuse.services.lifecycle import allocate_asset_tags, build_events
-from tests.e2e.conftest import assert_accessible, sign_in
+from reuse.models import Device, LabelJob, LabelTemplate
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.factories import received_devices as make_received
 from tests.reuse.labelcheck import assert_codes_in_cells, pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,11 +29,7 @@ def label_sizes(db):
 
 
 def received_devices(count, site, actor):
-    devices = [Device(asset_tag=tag, kind="laptop", make="Dell", model="Latitude 5490", site=site, created_by=actor)
-               for tag in allocate_asset_tags(count)]
-    Device.objects.bulk_create(devices)
-    CustodyEvent.objects.bulk_create(build_events(devices, actor=actor, reason="Received from council IT"))
-    return devices
+    return make_received(count, site=site, actor=actor, kind="laptop", make="Dell", model="Latitude 5490")
 
 
 def download(page, click) -> bytes:

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lending.models import Loan
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.lending.conftest import lendable, make_borrower  # noqa: F401 - fixtures
+from tests.e2e.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

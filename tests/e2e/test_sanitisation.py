@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reuse.models import Certificate, Device, Evidence, SanitisationRecord
-from tests.conftest import record_wipe, wipe_all
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.factories import record_wipe, wipe_all
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

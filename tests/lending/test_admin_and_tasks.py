@@ -3,7 +3,7 @@
 from lending.models import AgreementVersion
 from lending.services.holds import hold_place
 from reuse.services.lifecycle import device_transition
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 
 def test_editing_the_terms_adds_a_version(client, ada):

@@ -9,8 +9,7 @@ from django.core import mail
 from pypdf import PdfReader
 
 from lending.models import Borrower, Loan
-from tests.conftest import make_user
-from tests.lending.conftest import signature_bytes
+from tests.factories import make_user, signature_bytes
 
 
 @pytest.fixture

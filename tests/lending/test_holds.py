@@ -7,10 +7,10 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from lending.models import Hold
 from lending.services.holds import hold_cancel, hold_place, hold_position, holds_expire
 from lending.services.loans import loan_return
-from reuse.errors import DomainError
 from reuse.services.lifecycle import device_move
 
 

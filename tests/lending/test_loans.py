@@ -7,12 +7,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from lending.models import AgreementVersion, ConnectivityItem, Loan, LoanConnectivity, LoanPolicy
 from lending.services.loans import loan_mark_lost, loan_renew, loan_return
-from reuse.errors import DomainError
+from reuse.gates import sanitisation_gate_problems
 from reuse.models import CustodyEvent, SiteClosure
-from reuse.services.lifecycle import sanitisation_gate_problems
-from tests.lending.conftest import signature_bytes
+from tests.factories import signature_bytes
 
 
 def test_issue_lends_the_device_under_the_current_terms(lendable, borrower, issue, branch, dina):

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from lending.models import AgreementVersion, ConnectivityItem
 from lending.pdf import agreement_filename, build_loan_agreement
-from tests.lending.conftest import signature_bytes
+from tests.factories import signature_bytes
 
 
 def read(pdf: bytes) -> tuple[str, PdfReader]:

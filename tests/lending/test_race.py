@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.db import connection
 
+from core.errors import DomainError
 from lending.models import Loan
 from lending.services.loans import loan_issue
-from reuse.errors import DomainError
-from tests.conftest import run_at_once
+from tests.races import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

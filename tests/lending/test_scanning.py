@@ -52,7 +52,7 @@ def test_unwiped_device_is_refused_as_not_sanitised(make_device, branch):
 
 
 def test_wiped_but_not_graded_device_is_not_ready(make_device, alice, bob, branch):
-    from tests.conftest import wipe_all
+    from tests.factories import wipe_all
 
     device = make_device(site=branch)
     wipe_all(device, operator=alice, verifier=bob)

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reuse.models import Evidence, ResetChecklist, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
-from tests.conftest import record_wipe
+from tests.factories import record_wipe
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 
 IMPORT, HOME, CONFIRM = "/devices/sanitisation/import/", "/devices/sanitisation/", "/devices/sanitisation/confirm/"
@@ -207,7 +207,7 @@ def test_queue_links_each_wipes_evidence_and_details(client, laptops, alice, bob
 
 def test_queue_is_paged_and_within_a_query_budget(client, make_device, alice, bob, monkeypatch,
                                                  django_assert_max_num_queries):
-    monkeypatch.setattr("reuse.views.sanitisation_batch.LIST_MAX", 3)
+    monkeypatch.setattr("reuse.views.sanitisation.LIST_MAX", 3)
     records = [awaiting(make_device(), alice)[0] for _ in range(7)]
     client.force_login(bob)
     with django_assert_max_num_queries(12):

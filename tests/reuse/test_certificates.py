@@ -10,12 +10,12 @@ import zxingcpp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Certificate, ResetChecklist
 from reuse.services.certificates import certificate_issue, certificate_pdf
 from reuse.services.evidence import evidence_store
 from reuse.services.lifecycle import device_transition
-from tests.conftest import record_wipe
+from tests.factories import record_wipe
 
 LOG = b"[2023/01/24 13:35:06]  notice: nwipe evidence\n"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, DisposalBatch
 from reuse.services.disposal import disposal_batch_create, disposal_batch_record_certificate
 from reuse.services.lifecycle import device_transition

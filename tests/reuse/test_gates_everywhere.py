@@ -24,12 +24,11 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.forms import MultiWidget
 
+from core.errors import DomainError
 from lending.services.loans import loan_issue, loan_return
-from reuse.errors import DomainError
 from reuse.models import CustodyEvent, Device, SanitisationRecord
 from reuse.services.lifecycle import device_move, device_transition
 from reuse.services.sanitisation import batch_mark_sanitised, sanitisation_verify
-from tests.lending.conftest import borrower, lendable, make_borrower  # noqa: F401 - fixtures
 from tests.reuse.intake_support import laptop, native_csv
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 
@@ -49,7 +48,7 @@ def test_batch_mark_skips_a_device_whose_only_wipe_the_operator_confirmed_themse
     """The bulk confirm and the batch both go through the services: a wipe alice tried to confirm herself
     stays unverified, so the batch cannot move her device."""
     device = make_device()
-    from tests.conftest import record_wipe
+    from tests.factories import record_wipe
 
     record = record_wipe(device, device.media.get(), operator=alice, verifier=None)
     with pytest.raises(DomainError):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.intake.native import template_rows
 from reuse.intake.plan import plan_import
 from reuse.models import Counter, CustodyEvent, Device, DeviceImport, StorageMedium

@@ -12,7 +12,7 @@ from django.utils import timezone
 from reuse.intake.native import COLUMNS
 from reuse.intake.plan import plan_import
 from reuse.models import Device, DeviceImport
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.reuse.intake_support import fixture, laptop, native_csv
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from reuse.models import CustodyEvent, Device
 from reuse.services.lifecycle import device_transition
 from reuse.views.inventory import safe_cell
-from tests.reuse.test_lifecycle import force_status
+from tests.factories import force_status
 
 URL = "/devices/"
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from reuse.errors import DomainError
-from reuse.labels.layout import geometry_problems
+from core.errors import DomainError
+from reuse.labels.geometry import geometry_problems
 from reuse.labels.seed import seed_label_templates
 from reuse.models import LabelTemplate
 from reuse.services.labels import label_template_check, label_template_get

@@ -3,20 +3,13 @@ import itertools
 import pytest
 from django.db import IntegrityError, transaction
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, DeviceStatus
 from reuse.services.lifecycle import TRANSITIONS, device_move, device_transition
-from tests.conftest import record_wipe, wipe_all
+from tests.factories import force_status, record_wipe, wipe_all
 
 ALL = [s.value for s in DeviceStatus]
 PAIRS = list(itertools.product(ALL, ALL))
-
-
-def force_status(device, status):
-    """Put a device straight into `status` for a test, as if its history had happened."""
-    wiped = status in {"sanitised", "repair", "ready", "reserved", "on_loan", "gifted"}
-    Device.objects.filter(pk=device.pk).update(status=status, sanitised_cycle=device.cycle if wiped else None)
-    device.refresh_from_db()
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), PAIRS)

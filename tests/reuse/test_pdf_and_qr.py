@@ -6,8 +6,8 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from reuse.pdfrender import FetchRefused, SafeURLFetcher, html_to_pdf
-from reuse.qr import qr_data_uri, qr_matrix_png
+from core.pdf import FetchRefused, SafeURLFetcher, html_to_pdf
+from core.qr import qr_data_uri, qr_matrix_png
 
 
 def test_qr_png_decodes_back_to_the_url():

@@ -3,10 +3,10 @@
 import pytest
 from django.conf import settings
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, PreprintedTag
+from reuse.services.devices import device_register
 from reuse.services.labels import preprinted_print
-from reuse.services.lifecycle import device_register
 from tests.reuse.labelcheck import assert_codes_in_cells
 
 
@@ -114,7 +114,7 @@ def test_two_desks_scanning_one_label_at_once_only_one_wins(spare_tags, alice, d
     """Both pass the check; the database's unique asset tag turns the second into `tag_already_used`."""
     tag = spare_tags[0][0]
     first = device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="A", asset_tag=tag)
-    monkeypatch.setattr("reuse.services.lifecycle._check_preprinted", lambda tag: None)
+    monkeypatch.setattr("reuse.services.devices._check_preprinted", lambda tag: None)
     with pytest.raises(DomainError) as caught:
         device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="B", asset_tag=tag)
     assert caught.value.code == "tag_already_used"

@@ -2,11 +2,12 @@
 
 import pytest
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from reuse.gates import gate_problems_bulk, sanitisation_gate_problems
 from reuse.models import Certificate, Device, ResetChecklist
-from reuse.services.lifecycle import device_transition, sanitisation_gate_problems
-from reuse.services.sanitisation import gate_problems_bulk, medium_remove
-from tests.conftest import record_wipe, wipe_all
+from reuse.services.lifecycle import device_transition
+from reuse.services.sanitisation import medium_remove
+from tests.factories import record_wipe, wipe_all
 
 URL = "/devices/sanitisation/batch/"
 

@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from reuse.roles import ADMIN, DESK, IT
+from core.roles import ADMIN, DESK, IT
 from reuse.services.certificates import certificate_issue
 from reuse.services.disposal import disposal_batch_create
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 
 def manage(*args, **env):

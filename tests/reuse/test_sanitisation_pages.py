@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reuse.models import Device, Evidence, ResetChecklist, SanitisationRecord
-from tests.conftest import record_wipe, wipe_all
+from tests.factories import record_wipe, wipe_all
 
 BLANCCO_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type/Catalog>> endobj\n" + os.urandom(300_000) + b"\n%%EOF\n"
 

@@ -8,12 +8,13 @@ SQLite (the test database is a WAL file, as in production) they queue on the wri
 import pytest
 from django.db import connection
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Certificate, SanitisationRecord
 from reuse.services.certificates import certificate_issue
 from reuse.services.lifecycle import device_transition
 from reuse.services.sanitisation import sanitisation_verify
-from tests.conftest import record_wipe, run_at_once, wipe_all
+from tests.factories import record_wipe, wipe_all
+from tests.races import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

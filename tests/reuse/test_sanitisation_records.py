@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, ResetChecklist, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
 from reuse.services.sanitisation import (
@@ -16,7 +16,7 @@ from reuse.services.sanitisation import (
     sanitisation_record,
     sanitisation_verify,
 )
-from tests.conftest import record_wipe, wipe_all
+from tests.factories import record_wipe, wipe_all
 
 ITEMS = dict.fromkeys(ResetChecklist.ITEMS, True)
 

@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Device, Evidence, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
 from reuse.services.wipelog import wipe_log_import
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
 LOG = FIXTURE.read_bytes()

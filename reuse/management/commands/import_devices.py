@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.intake.plan import plan_import
 from reuse.intake.reader import DATE_FORMATS
 from reuse.models import DeviceImport, Site

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reuse.errors import DomainError
-from reuse.roles import IT, has_role
+from core.errors import DomainError
+from core.roles import IT, has_role
 from reuse.services.wipelog import wipe_log_import
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.parallel import cpu_workers
 from reuse.models import DeviceStatus
-from reuse.parallel import cpu_workers
 from reuse.services.labels import (
     calibration_render,
     label_selection,

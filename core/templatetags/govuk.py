@@ -1,7 +1,6 @@
 """Render Django form fields as GOV.UK Frontend markup (classes, hints, errors, aria-describedby)."""
 
 from django import template
-from django.utils.html import format_html
 
 register = template.Library()
 
@@ -42,17 +41,3 @@ def govuk_widget(field, extra_class=""):
 @register.filter
 def choice_id(field, index):
     return f"{field.auto_id}" if index == 0 else f"{field.auto_id}-{index}"
-
-
-STATUS_COLOURS = {
-    "ready": "govuk-tag--green", "on_loan": "govuk-tag--blue", "reserved": "govuk-tag--blue",
-    "received": "govuk-tag--yellow", "sanitised": "govuk-tag--turquoise", "quarantined": "govuk-tag--red",
-    "lost": "govuk-tag--red", "repair": "govuk-tag--orange",
-}
-
-
-@register.simple_tag
-def status_tag(status, label=None):
-    """A device status as a coloured GOV.UK tag. Python, not a template: long lists show one per row."""
-    return format_html('<strong class="govuk-tag relay-status {}">{}</strong>',
-                       STATUS_COLOURS.get(status, "govuk-tag--grey"), label or status)

@@ -37,6 +37,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def staff_name(user) -> str:
+    """How a member of staff is named on pages and PDFs: their full name, else their user name."""
+    return user.get_full_name() or user.username
+
+
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()

@@ -1,4 +1,4 @@
-"""Demo data for sanitisation: wipes awaiting a second technician, disposal batches, a few certificates,
+"""Demo sanitisation: wipes awaiting a second technician, disposal batches, a few certificates,
 and the Dell Vostro whose real ShredOS log ships in the fixtures, ready for `import_wipe_log`.
 """
 
@@ -8,31 +8,29 @@ import itertools
 from django.db import transaction
 from django.utils import timezone
 
-from reuse.models import Device, DeviceStatus, DisposalBatch, DisposalItem, SanitisationRecord, Site
+from reuse.models import Device, DeviceKind, DeviceStatus, DisposalBatch, DisposalItem, SanitisationRecord, Site
 from reuse.services.certificates import certificate_issue
-from reuse.services.lifecycle import allocate_numbers, device_register
+from reuse.services.devices import device_register
+from reuse.services.disposal import disposal_references
 
 RECYCLERS = ["Anytown Electronics Recycling Ltd", "Greenbridge IT Asset Disposal", "County WEEE Services"]
 BATCH_SIZE = 40
 # The system serial in fixtures/nwipe/shredos-dell-vostro-5581.log.
 FIXTURE_SERIAL = "3FBJ6P2"
+R = SanitisationRecord
 
 
 def _disposal_batches(*, users, rng) -> int:
-    from django.conf import settings
-
     made = 0
     for status in (DeviceStatus.RECYCLED, DeviceStatus.DESTROYED):
         devices = list(Device.objects.filter(status=status, disposal_item__isnull=True)
                        .order_by("status_changed_at").only("pk", "status_changed_at"))
         chunks = [devices[i:i + BATCH_SIZE] for i in range(0, len(devices), BATCH_SIZE)]
-        numbers = iter(allocate_numbers("disposal", len(chunks))) if chunks else iter(())
-        for chunk in chunks:
-            n = next(numbers)
+        for chunk, reference in zip(chunks, disposal_references(len(chunks)), strict=True):
             collected = timezone.localdate(chunk[-1].status_changed_at)
             old = collected < timezone.localdate() - datetime.timedelta(days=30)
             batch = DisposalBatch.objects.create(
-                reference=f"{settings.ASSET_TAG_PREFIX}-DSP-{n:05d}", method=status, recycler=rng.choice(RECYCLERS),
+                reference=reference, method=status, recycler=rng.choice(RECYCLERS),
                 waste_transfer_note=f"WTN-{collected:%Y}-{rng.randint(1000, 9999)}",
                 destruction_certificate=f"COD-{rng.randint(10000, 99999)}" if old else "",
                 collected_on=collected, created_by=users["alice"])
@@ -44,7 +42,7 @@ def _disposal_batches(*, users, rng) -> int:
 def _awaiting_verification(*, users, rng) -> int:
     """Some received laptops wiped today, waiting for the other technician's sign-off."""
     now = timezone.now()
-    devices = (Device.objects.filter(status=DeviceStatus.RECEIVED, kind__in=["laptop", "desktop"],
+    devices = (Device.objects.filter(status=DeviceStatus.RECEIVED, kind__in=[DeviceKind.LAPTOP, DeviceKind.DESKTOP],
                                      sanitisations__isnull=True)
                .prefetch_related("media").order_by("received_at")[:16])
     records = []
@@ -52,11 +50,12 @@ def _awaiting_verification(*, users, rng) -> int:
         for medium in device.media.all():
             started = now - datetime.timedelta(hours=rng.randint(2, 30))
             records.append(SanitisationRecord(
-                device=device, medium=medium, cycle=device.cycle, category="clear", technique="overwrite",
+                device=device, medium=medium, cycle=device.cycle, category=R.Category.CLEAR,
+                technique=R.Technique.OVERWRITE,
                 tool="nwipe", tool_version="0.35", rounds=1, started_at=started,
                 ended_at=started + datetime.timedelta(minutes=rng.randint(25, 150)), operator=users[operator],
-                result="passed", verification_method="nwipe read back the last pass and compared it with what "
-                                                     "was written", verification_result="passed"))
+                result=R.Result.PASSED, verification_result=R.Result.PASSED,
+                verification_method="nwipe read back the last pass and compared it with what was written"))
     SanitisationRecord.objects.bulk_create(records)
     return len(records)
 
@@ -79,7 +78,7 @@ def seed(*, options: dict, stdout, context: dict) -> None:
         batches = _disposal_batches(users=users, rng=rng)
         waiting = _awaiting_verification(users=users, rng=rng)
         laptop = _fixture_laptop(users=users, sites=sites)
-    ready = list(Device.objects.filter(status=DeviceStatus.READY, sanitised_cycle=1).order_by("asset_tag")[:3])
+    ready = list(Device.objects.lendable().order_by("asset_tag")[:3])
     for device in ready:
         certificate_issue(devices=[device], actor=users["alice"])
     stdout.write(f"Sanitisation: {batches} disposal batches, {waiting} wipes awaiting verification, "

@@ -1,4 +1,4 @@
-"""Sites, devices and their custody record.
+"""Devices, their drives and their custody record.
 
 A device has one stored `status`. Only `reuse.services.device_transition` changes it, and every change
 appends a `CustodyEvent` in the same transaction. Events are chained per device by SHA-256 so that
@@ -16,9 +16,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.scoping import scoped
+from reuse.models.sites import Site
+
 __all__ = [
-    "Site",
-    "SiteClosure",
     "DeviceStatus",
     "WIPED_STATUSES",
     "FINAL_STATUSES",
@@ -29,96 +30,10 @@ __all__ = [
     "Device",
     "StorageMedium",
     "CustodyEvent",
-    "Evidence",
-    "SanitisationRecord",
-    "ResetChecklist",
     "luhn_valid",
     "validate_imei",
     "label_url",
-    "Counter",
 ]
-
-
-class SiteQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
-
-    def branches(self):
-        return self.filter(kind=Site.Kind.BRANCH)
-
-
-class Site(models.Model):
-    """A place devices live: an IT depot, a library branch or a community hub."""
-
-    class Kind(models.TextChoices):
-        DEPOT = "depot", "IT depot"
-        BRANCH = "branch", "Library branch"
-        HUB = "hub", "Community hub"
-
-    WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-    code = models.CharField(max_length=20, unique=True, help_text="Short upper-case code, e.g. CENTRAL")
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    address = models.TextField(blank=True)
-    opening_days = models.CharField(
-        max_length=7,
-        default="012345",
-        help_text="Days the site is open, as digits: 0 is Monday, 6 is Sunday.",
-    )
-    active = models.BooleanField(default=True)
-    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="sites", blank=True)
-
-    objects = SiteQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["depot", "branch", "hub"]), name="site_kind_valid"),
-            models.CheckConstraint(condition=Q(opening_days__regex=r"^[0-6]*$"), name="site_opening_days_valid"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        self.code = self.code.strip().upper()
-        if len(set(self.opening_days)) != len(self.opening_days):
-            raise ValidationError({"opening_days": "Each day may appear once."})
-
-    @property
-    def open_weekday_names(self) -> list[str]:
-        return [self.WEEKDAYS[int(d)] for d in sorted(self.opening_days)]
-
-    def is_open_on(self, day: datetime.date) -> bool:
-        return str(day.weekday()) in self.opening_days and not self.closures.filter(date=day).exists()
-
-    def next_open_day(self, day: datetime.date) -> datetime.date:
-        """The first day on or after `day` when the site is open (a due date must land on one)."""
-        if not self.opening_days:
-            return day
-        closed = set(self.closures.filter(date__gte=day, date__lt=day + datetime.timedelta(days=60))
-                     .values_list("date", flat=True))
-        for offset in range(60):
-            candidate = day + datetime.timedelta(days=offset)
-            if str(candidate.weekday()) in self.opening_days and candidate not in closed:
-                return candidate
-        return day
-
-
-class SiteClosure(models.Model):
-    """A day an otherwise open site is closed: bank holidays, staff training."""
-
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="closures")
-    date = models.DateField()
-    reason = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["site", "date"], name="site_closure_unique")]
-
-    def __str__(self):
-        return f"{self.site} closed {self.date:%d/%m/%Y}"
 
 
 class DeviceStatus(models.TextChoices):
@@ -137,8 +52,9 @@ class DeviceStatus(models.TextChoices):
 
 # Statuses a device can only hold while its current wipe stands (gate 1 passed in this intake cycle).
 # Enforced by a CheckConstraint too, so even a raw UPDATE from the shell cannot skip the wipe.
-WIPED_STATUSES = frozenset({"sanitised", "repair", "ready", "reserved", "on_loan", "gifted"})
-FINAL_STATUSES = frozenset({"gifted", "recycled", "destroyed"})
+WIPED_STATUSES = frozenset({DeviceStatus.SANITISED, DeviceStatus.REPAIR, DeviceStatus.READY, DeviceStatus.RESERVED,
+                            DeviceStatus.ON_LOAN, DeviceStatus.GIFTED})
+FINAL_STATUSES = frozenset({DeviceStatus.GIFTED, DeviceStatus.RECYCLED, DeviceStatus.DESTROYED})
 
 
 class DeviceKind(models.TextChoices):
@@ -151,7 +67,7 @@ class DeviceKind(models.TextChoices):
 
 
 # Devices wiped by an encrypted factory reset and a checklist, not by overwriting each drive.
-RESET_KINDS = frozenset({"phone", "tablet", "hotspot"})
+RESET_KINDS = frozenset({DeviceKind.PHONE, DeviceKind.TABLET, DeviceKind.HOTSPOT})
 
 
 class Grade(models.TextChoices):
@@ -186,7 +102,17 @@ class DeviceQuerySet(models.QuerySet):
         return self.filter(status__in=statuses)
 
     def lendable(self):
+        """Ready, with the wipe of this intake cycle standing (gate 2): `Device.is_lendable` on one row."""
         return self.filter(status=DeviceStatus.READY, sanitised_cycle=F("cycle"))
+
+    def received_lots(self):
+        """Received devices that came in as part of a lot (the batch worklist offers their lots)."""
+        return self.filter(status=DeviceStatus.RECEIVED).exclude(lot="").order_by("lot")
+
+    def visible_to(self, user):
+        """The devices `user` may see: every one for IT, coordinators and administrators; desk staff see
+        those at their own sites."""
+        return scoped(self, user, site_field="site")
 
 
 def luhn_valid(number: str) -> bool:
@@ -289,6 +215,10 @@ class Device(models.Model):
     def wipe_stands(self) -> bool:
         return self.sanitised_cycle == self.cycle
 
+    @property
+    def is_lendable(self) -> bool:
+        return self.status == DeviceStatus.READY and self.wipe_stands
+
 
 class StorageMedium(models.Model):
     """One drive or flash store in a device; each needs its own sanitisation record."""
@@ -373,131 +303,3 @@ class CustodyEvent(models.Model):
     @property
     def to_label(self) -> str:
         return DeviceStatus(self.to_status).label
-
-
-class Evidence(models.Model):
-    """A wipe tool's own report, kept byte for byte as uploaded, with its SHA-256."""
-
-    file = models.FileField(upload_to="evidence/%Y/%m/")
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name_plural = "evidence"
-
-    def __str__(self):
-        return f"{self.original_name} ({self.sha256[:12]})"
-
-
-class SanitisationRecord(models.Model):
-    """How one storage medium was wiped and checked, with the NIST SP 800-88 certificate fields."""
-
-    class Category(models.TextChoices):
-        CLEAR = "clear", "Clear"
-        PURGE = "purge", "Purge"
-        DESTROY = "destroy", "Destroy"
-
-    class Technique(models.TextChoices):
-        OVERWRITE = "overwrite", "Overwrite"
-        BLOCK_ERASE = "block_erase", "Block erase"
-        CRYPTO_ERASE = "crypto_erase", "Cryptographic erase"
-        SANITIZE = "sanitize", "Sanitize command"
-        FACTORY_RESET = "factory_reset", "Factory reset of an encrypted device"
-        SHRED = "shred", "Shredding"
-
-    class Result(models.TextChoices):
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
-
-    class Standard(models.TextChoices):
-        NIST_R1 = "nist-800-88-r1", "NIST SP 800-88 Rev. 1"
-        NIST_R2 = "nist-800-88-r2", "NIST SP 800-88 Rev. 2"
-        IEEE_2883 = "ieee-2883", "IEEE 2883-2022"
-
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="sanitisations")
-    medium = models.ForeignKey(StorageMedium, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="sanitisations")
-    cycle = models.PositiveIntegerField(help_text="The device's intake cycle this wipe belongs to.")
-    category = models.CharField(max_length=10, choices=Category.choices)
-    technique = models.CharField(max_length=15, choices=Technique.choices)
-    tool = models.CharField(max_length=60)
-    tool_version = models.CharField(max_length=30, blank=True)
-    rounds = models.PositiveSmallIntegerField(default=1)
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField()
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    result = models.CharField(max_length=6, choices=Result.choices)
-    verification_method = models.CharField(max_length=100, blank=True)
-    verification_result = models.CharField(max_length=6, choices=Result.choices, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    verified_at = models.DateTimeField(null=True, blank=True)
-    standard = models.CharField(max_length=20, choices=Standard.choices, default=Standard.NIST_R1)
-    evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-ended_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="sanitisation_ends_after_start"),
-            models.CheckConstraint(condition=Q(result__in=["passed", "failed"]), name="sanitisation_result_valid"),
-        ]
-
-    def __str__(self):
-        return f"{self.device.asset_tag} {self.get_technique_display()} {self.result}"
-
-    @property
-    def is_passing(self) -> bool:
-        return (
-            self.result == self.Result.PASSED
-            and self.verification_result == self.Result.PASSED
-            and self.verified_by_id is not None
-        )
-
-
-class ResetChecklist(models.Model):
-    """A phone, tablet or hotspot's reset, checked item by item (stands in for a drive wipe)."""
-
-    ITEMS = ("encryption_on", "factory_reset", "activation_lock_removed", "sim_removed", "sd_removed")
-
-    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="reset_checklists")
-    cycle = models.PositiveIntegerField()
-    encryption_on = models.BooleanField("encryption was on before the reset", default=False)
-    factory_reset = models.BooleanField("factory reset done", default=False)
-    activation_lock_removed = models.BooleanField("activation lock / FRP removed", default=False)
-    sim_removed = models.BooleanField("SIM removed", default=False)
-    sd_removed = models.BooleanField("SD card removed (or none fitted)", default=False)
-    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    completed_at = models.DateTimeField(default=timezone.now)
-    notes = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-completed_at"]
-
-    def __str__(self):
-        return f"{self.device.asset_tag} reset checklist ({'complete' if self.is_complete else 'incomplete'})"
-
-    @property
-    def is_complete(self) -> bool:
-        return all(getattr(self, item) for item in self.ITEMS) and self.verified_by_id is not None
-
-    @property
-    def missing_items(self) -> list[str]:
-        return [str(self._meta.get_field(item).verbose_name) for item in self.ITEMS if not getattr(self, item)]
-
-
-class Counter(models.Model):
-    """A named counter handed out in blocks (asset tags), safe with several writers at once."""
-
-    name = models.CharField(max_length=40, primary_key=True)
-    value = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.name}={self.value}"

@@ -1,9 +1,9 @@
-"""Demo label printers and a sheet of pre-printed labels (called from `reuse.demo.seed`)."""
+"""Demo label printers and a sheet of pre-printed labels."""
 
 from decimal import Decimal
 
 from reuse.models import LabelTemplate, PreprintedTag, Printer
-from reuse.services.lifecycle import allocate_asset_tags
+from reuse.services.devices import allocate_asset_tags
 
 
 def seed(*, sites: dict, users: dict, stdout) -> None:

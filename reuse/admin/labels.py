@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from reuse.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from reuse.models import LabelJob, LabelTemplate, PreprintedTag, Printer
 
 

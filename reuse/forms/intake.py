@@ -1,14 +1,13 @@
-"""Forms for intake (one device, or a CSV upload) and the inventory's bulk move. Validation only."""
+"""Forms for intake: one device with its drives, or a CSV upload. Validation only."""
 
 import re
 
 from django import forms
 
 from reuse.intake.reader import EXCEL_MESSAGE, excel_mangled
-from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType, validate_imei
+from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType, asset_tag_from_scan, validate_imei
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-LABEL_URL = re.compile(r"/d/([A-Za-z0-9-]+)/?$")
 TAG = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 NEEDS_DRIVE = {DeviceKind.LAPTOP, DeviceKind.DESKTOP}
 WIDTH = {"width-5": "govuk-input--width-5", "width-10": "govuk-input--width-10",
@@ -90,8 +89,7 @@ class DeviceForm(forms.ModelForm):
         value = self.cleaned_data["label"].strip()
         if not value:
             return ""
-        match = LABEL_URL.search(value)  # a scanner types the whole URL the QR code holds
-        tag = (match[1] if match else value).upper()
+        tag = asset_tag_from_scan(value)  # a scanner types the whole URL the QR code holds
         if not TAG.match(tag):
             raise forms.ValidationError("Enter the asset tag printed on the label, like RLY-000123")
         if Device.objects.filter(asset_tag=tag).exists():
@@ -135,8 +133,8 @@ class DeviceForm(forms.ModelForm):
         return {**fields, "has_charger": "has_charger" in accessories, "has_case": "has_case" in accessories}
 
 
-class MediumForm(forms.Form):
-    """One drive. A row left completely blank is ignored."""
+class DriveRowForm(forms.Form):
+    """One drive row of the register-a-device form. A row left completely blank is ignored."""
 
     kind = forms.ChoiceField(label="Type", choices=[("", "Choose")] + list(StorageType.choices), required=False)
     make = forms.CharField(max_length=60, required=False, widget=_input("width-10"))
@@ -178,7 +176,7 @@ class BaseMediumFormSet(forms.BaseFormSet):
 
 def medium_formset(*, data=None, initial=None, kind=None, extra=1) -> BaseMediumFormSet:
     """The drive rows: one blank row to start with, or the rows typed so far (plus a blank one)."""
-    cls = forms.formset_factory(MediumForm, formset=BaseMediumFormSet, extra=extra, max_num=8, absolute_max=8)
+    cls = forms.formset_factory(DriveRowForm, formset=BaseMediumFormSet, extra=extra, max_num=8, absolute_max=8)
     formset = cls(data=data, initial=initial, prefix="media")
     formset.kind = kind
     return formset
@@ -227,10 +225,3 @@ class ImportOptionsForm(SiteDefaultMixin, forms.ModelForm):
 
     class Meta(UploadForm.Meta):
         fields = ["site", "date_format", "lot"]
-
-
-class BulkMoveForm(forms.Form):
-    device = forms.ModelMultipleChoiceField(queryset=Device.objects.all(), error_messages={
-        "required": "Select the devices to move"})
-    site = SiteChoiceField(queryset=Site.objects.active().order_by("name"), label="Move to",
-                           empty_label="Choose a site", error_messages={"required": "Choose the site to move them to"})
