@@ -1,14 +1,17 @@
 """The desk pages: scan, issue, refuse with reasons, register, and never put personal data in a URL."""
 
+import datetime
 import io
 import re
 import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from pypdf import PdfReader
 
-from lending.models import Borrower, Loan
+from core.errors import DomainError
+from lending.models import Borrower, ConnectivityItem, Loan
 from tests.factories import make_user, signature_bytes
 
 
@@ -317,3 +320,31 @@ def test_issue_posts_a_fresh_token_each_time(desk, lendable, borrower, branch):
     first = issue_form(desk, device, borrower, branch)["token"]
     second = issue_form(desk, device, borrower, branch)["token"]
     assert first != second and uuid.UUID(first)
+
+
+def test_the_desk_offers_exactly_the_connectivity_the_loan_service_accepts(desk, lendable, borrower, branch, issue,
+                                                                           make_borrower):
+    """An expired SIM was offered at the desk and then refused by `loan_issue`: one definition now decides both."""
+    today = timezone.localdate()
+    expired = ConnectivityItem.objects.create(kind="sim", identifier="8944000000000000001", allowance="20 GB",
+                                              site=branch, expires_on=today - datetime.timedelta(days=1))
+    last_day = ConnectivityItem.objects.create(kind="sim", identifier="8944000000000000002", allowance="20 GB",
+                                               site=branch, expires_on=today)
+    out = ConnectivityItem.objects.create(kind="voucher", identifier="DV-OUT", allowance="15 GB", site=branch)
+    retired = ConnectivityItem.objects.create(kind="voucher", identifier="DV-GONE", allowance="15 GB", site=branch,
+                                              retired=True)
+    issue(lendable(), make_borrower(), connectivity=[out])
+    device = lendable()
+    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
+    offered = set(re.findall(r'name="connectivity" type="checkbox" value="(\d+)"', body))
+    assert offered == {str(last_day.pk)}
+    for refused in (expired, out, retired):
+        with pytest.raises(DomainError) as error:
+            issue(device, borrower, connectivity=[refused])
+        assert error.value.code == "connectivity_unavailable"
+    form = {**issue_form(desk, device, borrower, branch), "connectivity": [expired.pk]}
+    response = desk.post(f"/desk/{branch.code}/issue/", form)
+    assert response.status_code == 200 and response.context["form"].errors["connectivity"]
+    assert not Loan.objects.filter(device=device).exists()
+    loan = issue(device, borrower, connectivity=[last_day])
+    assert [link.item for link in loan.connectivity.all()] == [last_day]
