@@ -67,7 +67,7 @@ def seed_policies_and_terms(sites: dict) -> None:
 
 def seed_borrowers(count: int, rng: random.Random, actor) -> list[Borrower]:
     taken = set(Borrower.objects.values_list("card_number", flat=True))
-    borrowers = []
+    borrowers: list[Borrower] = []
     while len(borrowers) < count:
         card = "2" + "0417" + f"{rng.randrange(10**9):09d}"
         if card in taken:

@@ -93,8 +93,8 @@ class NwipeDrive:
     pass_errors: int
     verify_errors: int
     fdatasync_errors: int
-    started_at: datetime.datetime | None
-    ended_at: datetime.datetime | None
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
     final_pass_verified: bool  # nwipe read back the last pass of the last round without a mismatch
     throughput: str
     table_duration: datetime.timedelta
@@ -311,7 +311,9 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
     if not rounds_text.isdigit():
         problems.append(f"the number of rounds is missing or unreadable ({rounds_text!r})")
     drives = _drives(reader, problems)
-    if problems:
+    if reader.last_stamp is None:
+        problems.append("the log has no time-stamped lines")
+    if problems or reader.last_stamp is None:
         raise NwipeLogError(problems)
 
     verify_option = reader.options.get("verify", "0")
@@ -371,6 +373,8 @@ def _drives(reader: _Reader, problems: list[str]) -> list[NwipeDrive]:
             problems.append(f"line {number}: {name} is marked Erased but the log has no line saying it finished")
             continue
         ended = facts.ended_at or reader.last_stamp
+        if ended is None:
+            continue  # no time-stamped line at all: reported once for the whole log
         if facts.started_at and facts.ended_at:
             logged = facts.ended_at - facts.started_at
             if abs((logged - duration).total_seconds()) > 60:

@@ -8,8 +8,8 @@ from reuse.models import Certificate, CertificateEntry
 
 class CertificateEntryInline(admin.TabularInline):
     model = CertificateEntry
-    fields = ["device", "cycle", "single"]
-    readonly_fields = fields
+    readonly_fields = ("device", "cycle", "single")
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -8,8 +8,8 @@ from reuse.models import DisposalBatch, DisposalItem
 
 class DisposalItemInline(admin.TabularInline):
     model = DisposalItem
-    fields = ["device"]
-    readonly_fields = fields
+    readonly_fields = ("device",)
+    fields = readonly_fields
     extra = 0
     can_delete = False
 

@@ -12,6 +12,7 @@ error: it is either a different device with a clashing serial or a typo, and a p
 """
 
 import datetime
+import types
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -134,6 +135,7 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
     if not table.header:
         return plan
     normal = {normalise_heading(h) for h in table.header}
+    module: types.ModuleType
     if snipeit.looks_like(normal):
         plan.format, module = "snipeit", snipeit
     elif {"type", "make", "model"} <= normal:

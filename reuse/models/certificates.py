@@ -31,7 +31,8 @@ class Certificate(models.Model):
     token = models.CharField(max_length=32, unique=True, editable=False, default=new_certificate_token)
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    devices = models.ManyToManyField(Device, through="CertificateEntry", related_name="certificates")
+    devices: "models.ManyToManyField[Device, CertificateEntry]" = models.ManyToManyField(
+        Device, through="CertificateEntry", related_name="certificates")
     records = models.ManyToManyField(SanitisationRecord, related_name="certificates", blank=True)
     checklists = models.ManyToManyField(ResetChecklist, related_name="certificates", blank=True)
     # The PDF as issued, kept so that what was handed out can be shown again byte for byte.

@@ -4,6 +4,8 @@ A record or checklist counts towards gate 1 only once a second technician has ve
 (`reuse.gates`); the separate-verifier rule and the "passing" filter are defined here, once.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -195,4 +197,5 @@ class ResetChecklist(SignOff, models.Model):
 
     @property
     def missing_items(self) -> list[str]:
-        return [str(self._meta.get_field(item).verbose_name) for item in self.ITEMS if not getattr(self, item)]
+        return [str(cast(models.Field, self._meta.get_field(item)).verbose_name) for item in self.ITEMS
+                if not getattr(self, item)]

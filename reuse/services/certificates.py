@@ -7,6 +7,7 @@ A one-device certificate is issued at most once per wipe; asking again returns t
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,7 +34,7 @@ def certificate_number() -> str:
 def standing_evidence(device: Device) -> tuple[list[SanitisationRecord], list[ResetChecklist]]:
     """The passing, verified wipe records (latest per drive) and the complete reset checklist for the
     device's current cycle: what gate 1 accepted."""
-    records = {}
+    records: dict[int | None, SanitisationRecord] = {}
     for record in (SanitisationRecord.objects.passing().filter(device=device, cycle=device.cycle)
                    .order_by("medium_id", "-ended_at")):
         records.setdefault(record.medium_id, record)
@@ -99,7 +100,8 @@ def certificate_context(certificate: Certificate) -> dict:
     records = (certificate.records.select_related("medium", "operator", "verified_by", "evidence")
                .order_by("medium_id"))
     checklists = certificate.checklists.select_related("operator", "verified_by")
-    by_device = {e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries}
+    by_device: dict[int, dict[str, Any]] = {
+        e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries}
     for record in records:
         by_device[record.device_id]["records"].append(record)
     for checklist in checklists:

@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -57,10 +58,11 @@ class _HashingFile(File):
         self.decoder = codecs.getincrementaldecoder("utf-8")() if content_type.startswith("text/") else None
 
     def chunks(self, chunk_size=None):
-        if hasattr(self.file, "seek"):
-            self.file.seek(0)
-        source = self.file.chunks(chunk_size) if hasattr(self.file, "chunks") else iter(
-            lambda: self.file.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
+        upload: Any = self.file
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        source = upload.chunks(chunk_size) if hasattr(upload, "chunks") else iter(
+            lambda: upload.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
         for chunk in source:
             if self.count == 0:
                 _check_start(self.content_type, chunk)

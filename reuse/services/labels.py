@@ -9,6 +9,7 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -261,7 +262,7 @@ def label_job_run(*, job_id: int) -> LabelJob | None:
     A job left `running` by a worker that died is claimed again once the task timeout has passed.
     """
     now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
+    stale = now - datetime.timedelta(seconds=cast(int, settings.Q_CLUSTER["timeout"]))
     claimed = LabelJob.objects.filter(Q(status=J.PENDING) | Q(status=J.RUNNING, started_at__lt=stale),
                                       pk=job_id).update(status=J.RUNNING, started_at=now, progress=0)
     if not claimed:

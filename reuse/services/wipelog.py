@@ -18,6 +18,7 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -190,7 +191,7 @@ def wipe_log_import(*, content: bytes, filename: str, actor, dry_run: bool = Fal
         raise
 
 
-def _reject(problems: list[str]):
+def _reject(problems: list[str]) -> NoReturn:
     raise DomainError("wipe_log_rejected", "The log was not imported: nothing has been recorded.", problems=problems)
 
 
