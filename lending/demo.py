@@ -14,10 +14,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.errors import DomainError
-from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanPolicy
+from lending.models import LENT_KINDS, AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanPolicy
 from lending.services.holds import hold_offer_next, hold_place
 from lending.services.loans import loan_issue, loan_mark_lost, loan_renew, loan_return
-from reuse.models import Device, Site
+from reuse.models import Device, DeviceKind, Site
 from reuse.services.lifecycle import device_move
 
 FIRST = ["Aisha", "Ben", "Chloe", "Dariusz", "Eleanor", "Farhan", "Grace", "Harry", "Ifeoma", "Jack", "Kasia",
@@ -86,19 +86,20 @@ def seed_borrowers(count: int, rng: random.Random, actor) -> list[Borrower]:
 
 
 def seed_connectivity(branches: list[Site], rng: random.Random) -> None:
+    C = ConnectivityItem.Kind
     today = timezone.localdate()
     items = []
     for branch in branches:
         for n in range(6):
             expires = today + datetime.timedelta(days=rng.choice([9, 60, 120, 180]) + n)
-            items.append(ConnectivityItem(kind="sim", identifier=f"8944{rng.randrange(10**15):015d}",
+            items.append(ConnectivityItem(kind=C.SIM, identifier=f"8944{rng.randrange(10**15):015d}",
                                           provider="Vodafone", allowance="20 GB a month for 6 months", site=branch,
                                           expires_on=expires))
         for _ in range(3):
-            items.append(ConnectivityItem(kind="voucher", identifier=f"DV-{rng.randrange(16**8):08X}",
+            items.append(ConnectivityItem(kind=C.VOUCHER, identifier=f"DV-{rng.randrange(16**8):08X}",
                                           provider="National Databank", allowance="15 GB", site=branch,
                                           expires_on=today + datetime.timedelta(days=rng.randint(5, 90))))
-        items.append(ConnectivityItem(kind="hotspot", identifier=f"HS-{branch.code}-{rng.randint(100, 999)}",
+        items.append(ConnectivityItem(kind=C.HOTSPOT, identifier=f"HS-{branch.code}-{rng.randint(100, 999)}",
                                       provider="Three", allowance="Unlimited data", site=branch))
     ConnectivityItem.objects.bulk_create(items, ignore_conflicts=True)  # a second demo load repeats identifiers
 
@@ -114,22 +115,23 @@ def seed_loans(borrowers, branches, users, rng: random.Random, stdout) -> int:
         devices = list(Device.objects.lendable().filter(site=branch).order_by("asset_tag"))
         rng.shuffle(devices)
         # Tablets, phones and hotspots are scarce and all out; a third of the laptops stay on the shelf.
-        laptops = [d for d in devices if d.kind == "laptop"]
-        lend = [d for d in devices if d.kind in ("tablet", "phone", "hotspot")] + laptops[len(laptops) // 3:]
+        laptops = [d for d in devices if d.kind == DeviceKind.LAPTOP]
+        scarce = (DeviceKind.TABLET, DeviceKind.PHONE, DeviceKind.HOTSPOT)
+        lend = [d for d in devices if d.kind in scarce] + laptops[len(laptops) // 3:]
         for device in lend:
             if not pool:
                 break
             borrower = pool.pop()
-            method = rng.choice(["drawn", "drawn", "paper", "read_aloud"])
+            S = Loan.Signature
+            method = rng.choice([S.DRAWN, S.DRAWN, S.PAPER, S.READ_ALOUD])
             sims = []
-            if device.kind in ("laptop", "tablet") and rng.random() < 0.3:
-                sims = list(ConnectivityItem.objects.filter(site=branch, retired=False, kind="sim",
-                                                            expires_on__gt=today + datetime.timedelta(days=30))
-                            .exclude(loan_links__returned_at__isnull=True, loan_links__missing=False)[:1])
+            if device.kind in (DeviceKind.LAPTOP, DeviceKind.TABLET) and rng.random() < 0.3:
+                sims = list(ConnectivityItem.objects.lendable_at(branch).filter(
+                    kind=ConnectivityItem.Kind.SIM, expires_on__gt=today + datetime.timedelta(days=30))[:1])
             try:
                 loan = loan_issue(device=device, borrower=borrower, site=branch, actor=staff,
                                   idempotency_key=uuid.uuid4(), signature_method=method,
-                                  signature_png=signature_png(rng, borrower.name) if method == "drawn" else None,
+                                  signature_png=signature_png(rng, borrower.name) if method == S.DRAWN else None,
                                   connectivity=sims)
             except DomainError:
                 continue
@@ -165,7 +167,7 @@ def seed_holds(borrowers, branches, users, rng: random.Random) -> int:
     rng.shuffle(free)
     placed = 0
     for branch in branches:
-        for kind in ("laptop", "tablet", "phone", "hotspot"):
+        for kind in LENT_KINDS:
             if Device.objects.lendable().filter(site=branch, kind=kind).exists():
                 continue  # nobody waits while one is on the shelf
             for _ in range(rng.randint(1, 3)):

@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 
-from lending.models import Borrower, ConnectivityItem, Loan, normalise_card
+from lending.models import LENT_KINDS, Borrower, ConnectivityItem, Loan, normalise_card
 from lending.signature import decode_signature
 from reuse.models import DeviceKind
 
@@ -22,6 +22,7 @@ class ScanForm(forms.Form):
 
 
 class IssueForm(forms.Form):
+    DRAWN = Loan.Signature.DRAWN  # the template hides this choice without JavaScript
     device = forms.IntegerField(widget=forms.HiddenInput)
     borrower = forms.IntegerField(widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -122,6 +123,6 @@ class LostForm(forms.Form):
 class HoldForm(forms.Form):
     device_kind = forms.ChoiceField(label="What do they need?", widget=forms.RadioSelect,
                                     choices=[(k, label) for k, label in DeviceKind.choices
-                                             if k in ("laptop", "tablet", "phone", "hotspot")],
+                                             if k in LENT_KINDS],
                                     error_messages={"required": "Choose the type of device they need"})
 

@@ -15,7 +15,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reuse.models import DeviceKind, Site
+from reuse.models import DeviceKind, DeviceStatus, Site
+
+# The types of device lent at the desk (and so waited for): desktops are not, and "other" is no type.
+LENT_KINDS = (DeviceKind.LAPTOP, DeviceKind.TABLET, DeviceKind.PHONE, DeviceKind.HOTSPOT)
 
 
 def validate_card_number(value: str):
@@ -157,15 +160,21 @@ class LoanQuerySet(AtDesksQuerySet):
         return self.open().filter(due_date=day)
 
 
-class Loan(models.Model):
-    class Outcome(models.TextChoices):
-        RETURNED = "returned", "Returned"
-        LOST = "lost", "Lost"
+class LoanOutcome(models.TextChoices):
+    RETURNED = "returned", "Returned"
+    LOST = "lost", "Lost"
 
-    class Signature(models.TextChoices):
-        DRAWN = "drawn", "Signed on screen"
-        PAPER = "paper", "Signed on paper"
-        READ_ALOUD = "read_aloud", "Read aloud and agreed"
+
+class SignatureMethod(models.TextChoices):
+    DRAWN = "drawn", "Signed on screen"
+    PAPER = "paper", "Signed on paper"
+    READ_ALOUD = "read_aloud", "Read aloud and agreed"
+
+
+class Loan(models.Model):
+    Outcome = LoanOutcome
+
+    Signature = SignatureMethod
 
     device = models.ForeignKey("reuse.Device", on_delete=models.PROTECT, related_name="loans")
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
@@ -202,12 +211,13 @@ class Loan(models.Model):
             # Gate 3: one open loan per device, whatever two desks do at the same moment.
             models.UniqueConstraint(fields=["device"], condition=Q(closed_at__isnull=True),
                                     name="loan_one_open_per_device"),
-            models.CheckConstraint(condition=Q(signature_method__in=["drawn", "paper", "read_aloud"]),
+            models.CheckConstraint(condition=Q(signature_method__in=SignatureMethod.values),
                                    name="loan_signature_method_valid"),
-            models.CheckConstraint(condition=~Q(signature_method="drawn") | Q(signature_png__isnull=False),
+            models.CheckConstraint(condition=~Q(signature_method=SignatureMethod.DRAWN)
+                                   | Q(signature_png__isnull=False),
                                    name="loan_drawn_signature_present"),
             models.CheckConstraint(condition=Q(closed_at__isnull=True, outcome="")
-                                   | Q(closed_at__isnull=False, outcome__in=["returned", "lost"]),
+                                   | Q(closed_at__isnull=False, outcome__in=LoanOutcome.values),
                                    name="loan_outcome_matches_closed"),
         ]
 
@@ -230,6 +240,24 @@ class Loan(models.Model):
         return max(0, (timezone.localdate() - self.due_date).days) if self.is_open else 0
 
     @property
+    def is_lost(self) -> bool:
+        return self.outcome == LoanOutcome.LOST
+
+    @property
+    def back_and_not_wiped(self) -> bool:
+        """Returned, and its device not wiped since (a wipe moves it on from `received`): the borrower's
+        data may still be on it."""
+        return self.outcome == LoanOutcome.RETURNED and self.device.status == DeviceStatus.RECEIVED
+
+    @property
+    def signed_on_screen(self) -> bool:
+        return self.signature_method == SignatureMethod.DRAWN
+
+    @property
+    def signed_on_paper(self) -> bool:
+        return self.signature_method == SignatureMethod.PAPER
+
+    @property
     def renewals_left(self) -> int:
         return max(0, self.renewals_allowed - self.renewals)
 
@@ -250,13 +278,16 @@ class ConnectivityItemQuerySet(models.QuerySet):
                 .exclude(pk__in=out).order_by("expires_on", "pk"))
 
 
+class ConnectivityKind(models.TextChoices):
+    SIM = "sim", "SIM card"
+    VOUCHER = "voucher", "Data voucher"
+    HOTSPOT = "hotspot", "Mobile hotspot"
+
+
 class ConnectivityItem(models.Model):
     """A SIM, data voucher or mobile hotspot lent alongside a device."""
 
-    class Kind(models.TextChoices):
-        SIM = "sim", "SIM card"
-        VOUCHER = "voucher", "Data voucher"
-        HOTSPOT = "hotspot", "Mobile hotspot"
+    Kind = ConnectivityKind
 
     kind = models.CharField("type", max_length=10, choices=Kind.choices)
     identifier = models.CharField(max_length=40, unique=True,
@@ -273,7 +304,7 @@ class ConnectivityItem(models.Model):
 
     class Meta:
         ordering = ["kind", "identifier"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["sim", "voucher", "hotspot"]),
+        constraints = [models.CheckConstraint(condition=Q(kind__in=ConnectivityKind.values),
                                               name="connectivity_kind_valid")]
 
     def __str__(self):
@@ -310,17 +341,20 @@ class LoanConnectivity(models.Model):
         return f"{self.item} with loan {self.loan_id}"
 
 
+class HoldStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Device reserved"
+    FULFILLED = "fulfilled", "Collected"
+    EXPIRED = "expired", "Not collected in time"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Hold(models.Model):
     """A place on a branch's waiting list for a type of device."""
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        OFFERED = "offered", "Device reserved"
-        FULFILLED = "fulfilled", "Collected"
-        EXPIRED = "expired", "Not collected in time"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = HoldStatus
 
-    LIVE = (Status.WAITING, Status.OFFERED)
+    LIVE = (HoldStatus.WAITING, HoldStatus.OFFERED)
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="branch")
@@ -343,14 +377,15 @@ class Hold(models.Model):
         indexes = [models.Index(fields=["site", "device_kind", "status", "created_at"])]
         constraints = [
             # Gate 3's other half: at most one live reservation per device.
-            models.UniqueConstraint(fields=["device"], condition=Q(status="offered"),
+            models.UniqueConstraint(fields=["device"], condition=Q(status=HoldStatus.OFFERED),
                                     name="hold_one_live_reservation_per_device"),
             models.UniqueConstraint(fields=["borrower", "site", "device_kind"],
-                                    condition=Q(status__in=["waiting", "offered"]),
+                                    condition=Q(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]),
                                     name="hold_one_live_per_borrower_kind_branch"),
-            models.CheckConstraint(condition=~Q(status="offered") | Q(device__isnull=False, collect_by__isnull=False),
+            models.CheckConstraint(condition=~Q(status=HoldStatus.OFFERED)
+                                   | Q(device__isnull=False, collect_by__isnull=False),
                                    name="hold_offer_has_device"),
-            models.CheckConstraint(condition=Q(status__in=["waiting", "offered", "fulfilled", "expired", "cancelled"]),
+            models.CheckConstraint(condition=Q(status__in=HoldStatus.values),
                                    name="hold_status_valid"),
         ]
 
@@ -360,6 +395,10 @@ class Hold(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == HoldStatus.OFFERED
 
 
 class Reminder(models.Model):

@@ -11,12 +11,15 @@ from reuse.models.devices import Device
 __all__ = ["DisposalBatch", "DisposalItem"]
 
 
+class DisposalMethod(models.TextChoices):
+    RECYCLE = "recycled", "Recycle"
+    DESTROY = "destroyed", "Destroy"
+
+
 class DisposalBatch(models.Model):
     """Devices handed to a recycler in one collection, with the paperwork the law asks for."""
 
-    class Method(models.TextChoices):
-        RECYCLE = "recycled", "Recycle"
-        DESTROY = "destroyed", "Destroy"
+    Method = DisposalMethod
 
     reference = models.CharField(max_length=30, unique=True, editable=False)
     method = models.CharField(max_length=10, choices=Method.choices)
@@ -34,7 +37,7 @@ class DisposalBatch(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = "disposal batches"
         constraints = [
-            models.CheckConstraint(condition=Q(method__in=["recycled", "destroyed"]), name="disposal_method_valid"),
+            models.CheckConstraint(condition=Q(method__in=DisposalMethod.values), name="disposal_method_valid"),
         ]
 
     def __str__(self):

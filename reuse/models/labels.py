@@ -135,14 +135,17 @@ class Printer(models.Model):
                 raise ValidationError({field: "Must be between -20 and 20 mm."})
 
 
+class LabelJobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Printing"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class LabelJob(models.Model):
     """A batch of labels rendered in the background; its PDF is kept for staff to download."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Printing"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+    Status = LabelJobStatus
 
     class Kind(models.TextChoices):
         DEVICES = "devices", "Device labels"
@@ -170,7 +173,7 @@ class LabelJob(models.Model):
         verbose_name = "label batch"
         verbose_name_plural = "label batches"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["pending", "running", "done", "failed"]),
+            models.CheckConstraint(condition=Q(status__in=LabelJobStatus.values),
                                    name="label_job_status_valid"),
             models.CheckConstraint(condition=Q(progress__lte=models.F("count")), name="label_job_progress_le_count"),
         ]
@@ -181,6 +184,18 @@ class LabelJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
 
     @property
     def percent(self) -> int:

@@ -94,6 +94,11 @@ class Evidence(models.Model):
         return f"{self.original_name} ({self.sha256[:12]})"
 
 
+class WipeResult(models.TextChoices):
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+
+
 class SanitisationRecord(SignOff, models.Model):
     """How one storage medium was wiped and checked, with the NIST SP 800-88 certificate fields."""
 
@@ -110,9 +115,7 @@ class SanitisationRecord(SignOff, models.Model):
         FACTORY_RESET = "factory_reset", "Factory reset of an encrypted device"
         SHRED = "shred", "Shredding"
 
-    class Result(models.TextChoices):
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Failed"
+    Result = WipeResult
 
     class Standard(models.TextChoices):
         NIST_R1 = "nist-800-88-r1", "NIST SP 800-88 Rev. 1"
@@ -148,7 +151,7 @@ class SanitisationRecord(SignOff, models.Model):
         ordering = ["-ended_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ended_at__gte=F("started_at")), name="sanitisation_ends_after_start"),
-            models.CheckConstraint(condition=Q(result__in=["passed", "failed"]), name="sanitisation_result_valid"),
+            models.CheckConstraint(condition=Q(result__in=WipeResult.values), name="sanitisation_result_valid"),
         ]
 
     def __str__(self):

@@ -28,13 +28,16 @@ class SiteQuerySet(models.QuerySet):
         return scoped(self.active().branches(), user, site_field="pk", roles=ACTS_FOR_EVERY_BRANCH)
 
 
+class SiteKind(models.TextChoices):
+    DEPOT = "depot", "IT depot"
+    BRANCH = "branch", "Library branch"
+    HUB = "hub", "Community hub"
+
+
 class Site(models.Model):
     """A place devices live: an IT depot, a library branch or a community hub."""
 
-    class Kind(models.TextChoices):
-        DEPOT = "depot", "IT depot"
-        BRANCH = "branch", "Library branch"
-        HUB = "hub", "Community hub"
+    Kind = SiteKind
 
     WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -55,7 +58,7 @@ class Site(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["depot", "branch", "hub"]), name="site_kind_valid"),
+            models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_kind_valid"),
             models.CheckConstraint(condition=Q(opening_days__regex=r"^[0-6]*$"), name="site_opening_days_valid"),
         ]
 
