@@ -81,6 +81,7 @@ TEMPLATES = [
                 "config.context_processors.service",
                 "config.navigation.navigation",
             ],
+            "builtins": ["core.templatetags.staff"],
         },
     },
 ]

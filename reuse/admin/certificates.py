@@ -2,19 +2,13 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from reuse.models import Certificate, CertificateEntry
 
 
-class CertificateEntryInline(admin.TabularInline):
+class CertificateEntryInline(ReadOnlyInline):
     model = CertificateEntry
-    readonly_fields = ("device", "cycle", "single")
-    fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("device", "cycle", "single")
 
 
 @admin.register(Certificate)

@@ -2,19 +2,13 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from reuse.models import DisposalBatch, DisposalItem
 
 
-class DisposalItemInline(admin.TabularInline):
+class DisposalItemInline(ReadOnlyInline):
     model = DisposalItem
-    readonly_fields = ("device",)
-    fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("device",)
 
 
 @admin.register(DisposalBatch)

@@ -69,21 +69,25 @@ def _render(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int, p
     return pdf, sheets
 
 
+def _active_named(queryset, field: str, value: str, *, code: str, what: str, plural: str):
+    """The active row whose `field` is `value` (any case); DomainError `code` listing the others otherwise."""
+    found = queryset.filter(**{f"{field}__iexact": (value or "").strip()}).first()
+    if found is None:
+        known = ", ".join(queryset.values_list(field, flat=True)) or "none"
+        raise DomainError(code, f"There is no {what} called {value!r}. Known {plural}: {known}.")
+    return found
+
+
 def label_template_get(code: str) -> LabelTemplate:
-    """The active template called `code` (any case); DomainError `unknown_template` lists the others."""
-    template = LabelTemplate.objects.active().filter(code__iexact=(code or "").strip()).first()
-    if template is None:
-        known = ", ".join(LabelTemplate.objects.active().values_list("code", flat=True)) or "none"
-        raise DomainError("unknown_template", f"There is no label size called {code!r}. Known sizes: {known}.")
-    return template
+    """The active label size called `code` (any case); DomainError `unknown_template` lists the others."""
+    return _active_named(LabelTemplate.objects.active(), "code", code, code="unknown_template", what="label size",
+                         plural="sizes")
 
 
 def printer_get(name: str) -> Printer:
-    printer = Printer.objects.active().filter(name__iexact=(name or "").strip()).first()
-    if printer is None:
-        known = ", ".join(Printer.objects.active().values_list("name", flat=True)) or "none"
-        raise DomainError("unknown_printer", f"There is no printer called {name!r}. Known printers: {known}.")
-    return printer
+    """The active printer called `name` (any case); DomainError `unknown_printer` lists the others."""
+    return _active_named(Printer.objects.active(), "name", name, code="unknown_printer", what="printer",
+                         plural="printers")
 
 
 def label_template_check(template: LabelTemplate) -> None:

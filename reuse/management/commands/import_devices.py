@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import read_input_file
 from core.errors import DomainError
 from reuse.intake.plan import plan_import
 from reuse.intake.reader import DATE_FORMATS
@@ -44,10 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+        data = read_input_file(path)
         site = default_site(options["site"])
         actor = self._actor(options["user"])
         if len(options["lot"]) > 50:

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import read_input_file
 from core.errors import DomainError
 from core.roles import IT, has_role
 from reuse.services.wipelog import wipe_log_import
@@ -28,10 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+        content = read_input_file(path)
         operator = self._operator(options["operator"])
         try:
             result = wipe_log_import(content=content, filename=path.name, actor=operator,
