@@ -311,8 +311,16 @@ def test_hold_from_the_desk(desk, make_borrower, branch):
     assert person.holds.get().device_kind == "tablet"
 
 
-def test_unknown_ids_in_the_desk_url_are_ignored(desk, branch):
-    assert desk.get(f"/desk/{branch.code}/?device=abc&borrower=99999").status_code == 200
+def test_unknown_ids_in_the_desk_url_are_ignored(desk, branch, lendable):
+    """A stale or mangled address shows the desk as if nothing had been scanned: the scan box and the panels."""
+    shelf = lendable()
+    response = desk.get(f"/desk/{branch.code}/?device=abc&borrower=99999")
+    assert response.status_code == 200
+    assert (response.context["device"], response.context["borrower"]) == (None, None)
+    body = response.content.decode()
+    assert 'data-scan-box=""' in body
+    assert 'id="due-today"' in body and 'id="ready"' in body and shelf.asset_tag in body
+    assert '<h2 class="govuk-heading-m">Borrower</h2>' not in body and "Issue loan" not in body
 
 
 def test_issue_posts_a_fresh_token_each_time(desk, lendable, borrower, branch):

@@ -1,7 +1,11 @@
 """The label pages: who may use them, the hand-over from the inventory, and what bad input gets."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reuse.models import Device, LabelJob, LabelTemplate
 from tests.reuse.labelcheck import assert_codes_in_cells, decode_pdf, pdf_text
@@ -139,12 +143,23 @@ def test_calibration_page_from_a_printer_link(client, ada, depot_printer, l7160)
     assert "printer +1.50 mm" in text and "printer -1.00 mm" in text
 
 
-def test_print_page_query_count_does_not_grow_with_jobs(client, alice, l7160, django_assert_max_num_queries):
-    for _ in range(8):
-        LabelJob.objects.create(template=l7160, created_by=alice, count=1, tags=["RLY-000001"])
+def test_print_page_query_count_does_not_grow_with_jobs(client, alice, bob, l7160, django_assert_max_num_queries):
+    """The page lists this person's five latest batches, with their size and state, in a fixed number of queries."""
+    now = timezone.now()
+    jobs = [LabelJob.objects.create(template=l7160, created_by=alice, count=n + 1, tags=["RLY-000001"],
+                                    status=LabelJob.Status.DONE if n % 2 else LabelJob.Status.FAILED,
+                                    created_at=now - datetime.timedelta(minutes=n))
+            for n in range(8)]
+    LabelJob.objects.create(template=l7160, created_by=bob, count=99, tags=["RLY-000001"])
     client.force_login(alice)
     with django_assert_max_num_queries(14):
-        client.get(reverse("reuse:label-print"))
+        response = client.get(reverse("reuse:label-print"))
+    assert list(response.context["jobs"]) == jobs[:5]  # the newest first
+    body = response.content.decode()
+    shown = re.findall(r'href="/devices/labels/jobs/(\d+)/"', body)
+    assert shown == [str(job.pk) for job in response.context["jobs"]]
+    assert "govuk-tag--green" in body and "govuk-tag--red" in body
+    assert ">99<" not in body  # bob's batch is his own
 
 
 def test_labels_is_the_current_menu_item(client, alice):

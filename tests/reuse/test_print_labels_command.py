@@ -1,6 +1,7 @@
 """print_labels: a PDF on success; on any bad input a clear CommandError and no file at all."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from reuse.models import Device, LabelTemplate, PreprintedTag
-from tests.reuse.labelcheck import assert_codes_in_cells, pdf_text
+from tests.reuse.labelcheck import assert_codes_in_cells, page_sizes_mm, pdf_text
 
 
 def run(*args):
@@ -117,7 +118,7 @@ def test_one_of_the_selections_is_required(tmp_path, db):
         run("--template", "L7160", "--out", str(tmp_path / "x.pdf"))
 
 
-def test_from_the_shell_exit_codes_and_messages(tmp_path):
+def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
     """The real command line: status 1 and one line on stderr when refused, 0 and a PDF when not.
 
     Runs against its own throw-away SQLite file, whatever database the suite uses.
@@ -137,4 +138,12 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path):
                            "--preprinted", "4"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Wrote 4 pre-printed labels on 4 sheet(s) of QL62" in done.stdout
-    assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as cli_db:
+        tags = [tag for (tag,) in cli_db.execute("SELECT asset_tag FROM reuse_preprintedtag ORDER BY asset_tag")]
+    assert len(tags) == 4
+    pdf = (tmp_path / "b.pdf").read_bytes()
+    # Both parts made it into the joined file: one label a page, each code in its cell, in tag order.
+    assert len(page_sizes_mm(pdf)) == 4
+    assert_codes_in_cells(pdf, LabelTemplate.objects.get(code="QL62"), [f"{settings.SITE_URL}/d/{t}" for t in tags])
+    text = pdf_text(pdf)
+    assert all(tag in text for tag in tags)
