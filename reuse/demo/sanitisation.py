@@ -8,7 +8,16 @@ import itertools
 from django.db import transaction
 from django.utils import timezone
 
-from reuse.models import Device, DeviceKind, DeviceStatus, DisposalBatch, DisposalItem, SanitisationRecord, Site
+from reuse.models import (
+    Device,
+    DeviceKind,
+    DeviceStatus,
+    DisposalBatch,
+    DisposalItem,
+    SanitisationRecord,
+    Site,
+    StorageType,
+)
 from reuse.services.certificates import certificate_issue
 from reuse.services.devices import device_register
 from reuse.services.disposal import disposal_references
@@ -64,8 +73,8 @@ def _fixture_laptop(*, users, sites):
     if Device.objects.filter(serial=FIXTURE_SERIAL).exists():
         return None
     return device_register(
-        actor=users["alice"], site=sites["DEPOT"], kind="laptop", make="Dell", model="Vostro 5581",
-        serial=FIXTURE_SERIAL, cpu="Intel Core i7-8565U", ram_gb=8, storage_gb=576, storage_type="nvme",
+        actor=users["alice"], site=sites["DEPOT"], kind=DeviceKind.LAPTOP, make="Dell", model="Vostro 5581",
+        serial=FIXTURE_SERIAL, cpu="Intel Core i7-8565U", ram_gb=8, storage_gb=576, storage_type=StorageType.NVME,
         os_name="Windows", os_version="10 Pro", tpm_version="2.0", source_department="Planning",
         lot=f"LOT-{timezone.localdate():%Y%m}", reason="Received from council IT (its ShredOS log is in the fixtures)")
 
