@@ -2,7 +2,7 @@
 
 from django import forms
 
-from reuse.models import DisposalBatch
+from reuse.models import DisposalBatch, parse_tags
 
 
 class DisposalForm(forms.ModelForm):
@@ -25,10 +25,10 @@ class DisposalForm(forms.ModelForm):
         self.fields["method"].choices = DisposalBatch.Method.choices  # radios: no empty "---------" choice
 
     def clean_tags(self):
-        tags = [t.strip().upper() for t in self.cleaned_data["tags"].replace(",", " ").split() if t.strip()]
+        tags = parse_tags(self.cleaned_data["tags"])
         if not tags:
             raise forms.ValidationError("Enter at least one asset tag")
-        return list(dict.fromkeys(tags))
+        return tags
 
 
 class DestructionCertificateForm(forms.Form):

@@ -17,7 +17,8 @@ from reuse.labels.geometry import geometry_problems, label_layout
 from reuse.models.devices import Device
 from reuse.models.sites import Site
 
-__all__ = ["LabelTemplate", "Printer", "LabelJob", "PreprintedTag", "LabelCode", "asset_tag_from_scan"]
+__all__ = ["LabelTemplate", "Printer", "LabelJob", "PreprintedTag", "LabelCode", "asset_tag_from_scan",
+           "parse_tags"]
 
 
 def _mm(verbose_name: str, help_text: str = "", **kwargs):
@@ -249,3 +250,10 @@ def asset_tag_from_scan(value: str) -> str:
     value = (value or "").strip()
     match = re.search(r"/d/([^/?#\s]+)/?(?:[?#].*)?$", value, flags=re.IGNORECASE)
     return (match.group(1) if match else value).upper()
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed or scanned into a box, one per line or separated by commas or spaces: in order, without
+    repeats, each read with `asset_tag_from_scan` (so a label's whole URL will do)."""
+    raw = text.replace(",", " ").split()
+    return list(dict.fromkeys(asset_tag_from_scan(value) for value in raw if value.strip()))

@@ -30,7 +30,6 @@ from reuse.models import (
     LabelTemplate,
     PreprintedTag,
     Printer,
-    asset_tag_from_scan,
     label_url,
 )
 from reuse.services.devices import allocate_asset_tags
@@ -114,12 +113,6 @@ def label_items_for_devices(devices) -> list[LabelItem]:
     rows = devices.order_by("asset_tag").values_list("asset_tag", "kind", "make", "model")
     return [LabelItem(tag=tag, url=label_url(tag), detail=_detail(kind, make, model))
             for tag, kind, make, model in rows]
-
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed or scanned, one per line or separated by commas or spaces, in order, without repeats."""
-    raw = text.replace(",", " ").split()
-    return list(dict.fromkeys(asset_tag_from_scan(value) for value in raw if value.strip()))
 
 
 def label_items_for_tags(tags: Sequence[str]) -> list[LabelItem]:

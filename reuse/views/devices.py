@@ -19,6 +19,11 @@ def device_in_scope(tag: str) -> Device:
     return get_object_or_404(Device.objects.select_related("site"), asset_tag=tag.upper())
 
 
+def selected_ids(values) -> list[int]:
+    """The device ids a list page posted (`device=<pk>` once per ticked row); anything else is dropped."""
+    return [int(v) for v in values if str(v).isdigit()]
+
+
 def show_refusal(form, error: DomainError) -> None:
     """A service's refusal in the form's error summary, one line per gate problem if it has them."""
     for problem in error.details.get("problems") or [error.message]:

@@ -11,6 +11,7 @@ from core.roles import IT, role_required
 from reuse.forms.disposal import DestructionCertificateForm, DisposalForm
 from reuse.models import Device, DisposalBatch
 from reuse.services.disposal import disposal_batch_create, disposal_batch_record_certificate
+from reuse.views.devices import selected_ids
 
 
 @role_required(IT)
@@ -25,7 +26,7 @@ def disposal_list(request):
 @require_http_methods(["GET", "POST"])
 def disposal_new(request):
     initial = {}
-    ids = [i for i in request.GET.getlist("device") if i.isdigit()]
+    ids = selected_ids(request.GET.getlist("device"))
     if ids:
         initial["tags"] = "\n".join(Device.objects.filter(pk__in=ids).order_by("asset_tag")
                                     .values_list("asset_tag", flat=True))

@@ -8,8 +8,9 @@ from django.views.decorators.cache import never_cache
 from core.errors import DomainError
 from core.roles import IT, role_required
 from reuse.forms.labels import CalibrationForm, LabelPrintForm, PreprintForm
-from reuse.models import LabelJob, LabelTemplate, Printer
-from reuse.services.labels import calibration_render, label_selection, labels_print, parse_tags, preprinted_print
+from reuse.models import Device, LabelJob, LabelTemplate, Printer, parse_tags
+from reuse.services.labels import calibration_render, label_selection, labels_print, preprinted_print
+from reuse.views.devices import selected_ids
 
 SESSION_KEY = "label_options"
 REFRESH_SECONDS = 3
@@ -72,10 +73,10 @@ def label_print(request):
     else:
         initial = _remembered(request)
         if handed_over:
-            initial["device"] = [pk for pk in request.POST.getlist("device") if pk.isdigit()]
+            initial["device"] = selected_ids(request.POST.getlist("device"))
         form = LabelPrintForm(initial=initial)
     chosen = form["device"].value() or []
-    devices = form.fields["device"].queryset.filter(pk__in=[pk for pk in chosen if str(pk).isdigit()])
+    devices = Device.objects.filter(pk__in=selected_ids(chosen))
     return render(request, "reuse/labels/print.html", {
         "form": form, "chosen_count": devices.count(),
         "chosen_tags": list(devices.values_list("asset_tag", flat=True)[:8]), "jobs": _recent_jobs(request),

@@ -29,7 +29,7 @@ from reuse.services.certificates import certificate_issue
 from reuse.services.evidence import evidence_discard, evidence_store
 from reuse.services.sanitisation import batch_mark_sanitised, devices_for_batch, sanitisation_confirm_many
 from reuse.services.wipelog import as_sentence, wipe_log_import, wipe_logs_import
-from reuse.views.devices import device_in_scope, show_refusal
+from reuse.views.devices import device_in_scope, selected_ids, show_refusal
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -212,7 +212,7 @@ def sanitisation_confirm(request):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()][:BATCH_MAX + 1]
+    return selected_ids(values)[:BATCH_MAX + 1]
 
 
 def _batch_url(ids, lot) -> str:

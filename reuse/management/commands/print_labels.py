@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
 from core.parallel import cpu_workers
-from reuse.models import DeviceStatus
+from reuse.models import DeviceStatus, parse_tags
 from reuse.services.labels import (
     calibration_render,
     label_selection,
@@ -21,7 +21,6 @@ from reuse.services.labels import (
     label_template_check,
     label_template_get,
     labels_render,
-    parse_tags,
     preprinted_render,
     printer_get,
 )
