@@ -9,9 +9,6 @@ from django.conf import settings as django_settings
 
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are the test's own.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
