@@ -114,7 +114,8 @@ def gunicorn(tmp_path, *args, env, timeout=30):
 
 
 def test_gunicorn_with_preload_stops_on_a_bad_setting_with_one_line(tmp_path):
-    code, err = gunicorn(tmp_path, "--preload", "-w", "2", "-b", f"unix:{tmp_path}/g.sock",
+    """gunicorn.conf.py preloads the app, so a plain `gunicorn config.wsgi` stops with the one line."""
+    code, err = gunicorn(tmp_path, "-w", "2", "-b", f"unix:{tmp_path}/g.sock",
                          env={"DEBUG": "1", "TASK_WORKERS": "lots"})
     assert code != 0
     assert err == "Relay cannot start: TASK_WORKERS must be a whole number, not 'lots'\n"
@@ -122,7 +123,9 @@ def test_gunicorn_with_preload_stops_on_a_bad_setting_with_one_line(tmp_path):
 
 def test_gunicorn_worker_with_a_bad_setting_stops_the_master_instead_of_restarting_for_ever(tmp_path):
     """A worker exiting 1 is restarted in a loop; exit code 4 ("App failed to load") halts gunicorn."""
-    code, err = gunicorn(tmp_path, "-w", "1", "-b", f"unix:{tmp_path}/g.sock",
+    empty_config = tmp_path / "no-preload.conf.py"
+    empty_config.write_text("")
+    code, err = gunicorn(tmp_path, "-c", str(empty_config), "-w", "1", "-b", f"unix:{tmp_path}/g.sock",
                          env={"DEBUG": "1", "TASK_WORKERS": "lots"})
     assert code == 4
     assert "Traceback" not in err
