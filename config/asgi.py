@@ -1,6 +1,10 @@
 import os
 
-from django.core.asgi import get_asgi_application
+from config.env import stop_on_bad_settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+
+with stop_on_bad_settings():
+    from django.core.asgi import get_asgi_application
+
+    application = get_asgi_application()

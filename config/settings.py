@@ -4,15 +4,30 @@ The defaults run the whole service on one machine (SQLite, the django-q2 ORM bro
 email backend); DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis. See README.md.
 """
 
-import re
 import sys
-import zoneinfo
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_email,
+    env_hostname,
+    env_hosts,
+    env_int,
+    env_int_list,
+    env_match,
+    env_origins,
+    env_path,
+    env_redis_url,
+    env_regex,
+    env_site_url,
+    env_str,
+    env_timezone,
+    host_of,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,16 +39,20 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
+# The host of SITE_URL is the one a deployment serves, so it is allowed unless the operator lists the hosts;
+# an empty list would answer every request with 400.
+ALLOWED_HOSTS = env_hosts("ALLOWED_HOSTS", host_of(SITE_URL) + (",127.0.0.1,localhost" if DEBUG else ""))
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 # What residents and staff see: the service and the council that runs it.
 SERVICE_NAME = env_str("SERVICE_NAME", "Relay")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Anytown Borough Council")
-COUNCIL_PHONE = env_str("COUNCIL_PHONE", "01632 960000")
-COUNCIL_EMAIL = env_str("COUNCIL_EMAIL", "relay@anytown.example")
-ASSET_TAG_PREFIX = env_str("ASSET_TAG_PREFIX", "RLY").upper()
+COUNCIL_PHONE = env_match("COUNCIL_PHONE", "01632 960000", r"\+?[0-9][0-9 ()-]{4,22}[0-9]",
+                          "a phone number (digits, spaces, brackets, hyphens, a leading +)")
+COUNCIL_EMAIL = env_email("COUNCIL_EMAIL", "relay@anytown.example")
+# Asset tags (RLY-000123, RLY-SC-000001) must fit in 20 characters and in a label's upper-case QR URL.
+ASSET_TAG_PREFIX = env_match("ASSET_TAG_PREFIX", "RLY", r"[A-Za-z0-9]{1,8}", "1 to 8 letters or digits").upper()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,15 +106,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "core.forms.GovukFormRenderer"
 
-# Database: a SQLite file by default, anything dj-database-url understands otherwise.
-DATABASE_URL = env_str("DATABASE_URL")
-if not DATABASE_URL:
-    (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'relay.sqlite3'}"
-try:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-except Exception as exc:  # dj-database-url raises several kinds; all mean the same to an operator
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Relay understands: {exc}") from None
+# Database: a SQLite file in var/ by default, or PostgreSQL.
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'relay.sqlite3'}",
+                                     conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue on the busy timeout instead of failing half-way with "database is locked".
@@ -110,19 +123,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_redis_url("REDIS_URL")
 if REDIS_URL:
-    env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks: django-q2. The ORM broker needs nothing else running; Redis scales out.
+TASK_TIMEOUT = env_int("TASK_TIMEOUT", 600, minimum=10, maximum=86_400)
 Q_CLUSTER = {
     "name": "relay",
-    "workers": env_int("TASK_WORKERS", 2, minimum=1),
-    "timeout": env_int("TASK_TIMEOUT", 600, minimum=10),
-    "retry": env_int("TASK_TIMEOUT", 600, minimum=10) + 60,
+    "workers": env_int("TASK_WORKERS", 2, minimum=1, maximum=64),
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_TIMEOUT + 60,  # django-q2 needs retry > timeout, or a slow task would run twice
     "max_attempts": 3,
     "save_limit": 1000,
     "catch_up": False,
@@ -141,10 +154,10 @@ RELAY_COUNTER_MODEL = "reuse.Counter"
 # QR labels: batches of more than LABELS_SYNC_SHEETS sheets are printed by a background task; no one
 # batch may hold more than LABELS_MAX_BATCH labels. Finished batches' PDFs are deleted after
 # LABEL_JOB_KEEP_DAYS. `print_labels` renders on LABEL_RENDER_WORKERS processes (default: one per core).
-LABELS_SYNC_SHEETS = env_int("LABELS_SYNC_SHEETS", 2, minimum=1)
-LABELS_MAX_BATCH = env_int("LABELS_MAX_BATCH", 10_000, minimum=1)
-LABEL_JOB_KEEP_DAYS = env_int("LABEL_JOB_KEEP_DAYS", 30, minimum=1)
-LABEL_RENDER_WORKERS = env_int("LABEL_RENDER_WORKERS", 0)  # 0: one per CPU core
+LABELS_SYNC_SHEETS = env_int("LABELS_SYNC_SHEETS", 2, minimum=1, maximum=100)
+LABELS_MAX_BATCH = env_int("LABELS_MAX_BATCH", 10_000, minimum=1, maximum=100_000)
+LABEL_JOB_KEEP_DAYS = env_int("LABEL_JOB_KEEP_DAYS", 30, minimum=1, maximum=3650)
+LABEL_RENDER_WORKERS = env_int("LABEL_RENDER_WORKERS", 0, minimum=0, maximum=64)  # 0: one per CPU core
 # The inventory hands its selection to the label page as one `device` field per device: allow a full batch.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = max(1000, LABELS_MAX_BATCH + 100)
 
@@ -168,16 +181,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login lockout: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
 # locked out for LOGIN_COOLOFF_MINUTES. Keyed on both so one attacker cannot lock a colleague out.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=10_080) / 60  # a week at most
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=10)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1) * 3600
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1, maximum=720) * 3600
 SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -187,7 +200,7 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+TIME_ZONE = env_timezone("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]
@@ -199,7 +212,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = env_path("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"  # never served directly: evidence and PDFs go through permission-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -207,35 +220,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Sanitisation evidence. A wipe must be verified by a second technician unless this is turned off
 # (a one-person depot); the tool's own report is kept as uploaded, up to EVIDENCE_MAX_MB.
 SANITISATION_SEPARATE_VERIFIER = env_bool("SANITISATION_SEPARATE_VERIFIER", True)
-EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1) * 1024 * 1024
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1, maximum=1000) * 1024 * 1024
 # Wipe logs uploaded together on the import page: each is imported on its own; the upload as a whole is
 # capped in number and total size. Django refuses a request with more files than that outright.
-WIPE_LOG_UPLOAD_MAX_FILES = env_int("WIPE_LOG_UPLOAD_MAX_FILES", 250, minimum=1)
-WIPE_LOG_UPLOAD_MAX_BYTES = env_int("WIPE_LOG_UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+WIPE_LOG_UPLOAD_MAX_FILES = env_int("WIPE_LOG_UPLOAD_MAX_FILES", 250, minimum=1, maximum=10_000)
+WIPE_LOG_UPLOAD_MAX_BYTES = env_int("WIPE_LOG_UPLOAD_MAX_MB", 100, minimum=1, maximum=1000) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, WIPE_LOG_UPLOAD_MAX_FILES + 10)
 # nwipe stamps its log in the wiping machine's clock, with no zone: say which zone those clocks keep.
-WIPE_LOG_TIME_ZONE = env_str("WIPE_LOG_TIME_ZONE", TIME_ZONE)
-try:
-    zoneinfo.ZoneInfo(WIPE_LOG_TIME_ZONE)
-except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-    raise ImproperlyConfigured(f"WIPE_LOG_TIME_ZONE must be a time zone such as Europe/London, "
-                               f"not {WIPE_LOG_TIME_ZONE!r}") from None
+WIPE_LOG_TIME_ZONE = env_timezone("WIPE_LOG_TIME_ZONE", TIME_ZONE)
 
-# Email: the console by default; SMTP when EMAIL_HOST is set.
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <{COUNCIL_EMAIL}>")
-EMAIL_HOST = env_str("EMAIL_HOST")
+# Email: the console by default; SMTP when EMAIL_HOST is set. The SMTP settings are checked even without
+# it, so a typo shows up before the day someone turns email on.
+DEFAULT_FROM_EMAIL = env_email("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <{COUNCIL_EMAIL}>", with_name=True)
+EMAIL_HOST = env_hostname("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65_535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL!r}")
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -250,19 +257,9 @@ LOGGING = {
 # Lending (library desks). Card numbers are checked against LIBRARY_CARD_PATTERN (a regular expression
 # matched against the whole scan, spaces removed, upper case): the default is the common 14-digit
 # library barcode.
-LIBRARY_CARD_PATTERN = env_str("LIBRARY_CARD_PATTERN", r"^[0-9]{14}$")
-try:
-    re.compile(LIBRARY_CARD_PATTERN)
-except re.error as exc:
-    raise ImproperlyConfigured(f"LIBRARY_CARD_PATTERN is not a regular expression: {exc}") from None
-LOAN_DUE_SOON_DAYS = env_int("LOAN_DUE_SOON_DAYS", 3, minimum=1)
-try:
-    OVERDUE_REMINDER_DAYS = sorted({int(d) for d in env_list("OVERDUE_REMINDER_DAYS", "1,7,21")})
-except ValueError:
-    raise ImproperlyConfigured("OVERDUE_REMINDER_DAYS must be whole numbers separated by commas, e.g. 1,7,21") \
-        from None
-if any(d < 1 for d in OVERDUE_REMINDER_DAYS):
-    raise ImproperlyConfigured("OVERDUE_REMINDER_DAYS must all be at least 1")
-HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1)
-CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0)
-LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0)
+LIBRARY_CARD_PATTERN = env_regex("LIBRARY_CARD_PATTERN", r"^[0-9]{14}$")
+LOAN_DUE_SOON_DAYS = env_int("LOAN_DUE_SOON_DAYS", 3, minimum=1, maximum=90)
+OVERDUE_REMINDER_DAYS = env_int_list("OVERDUE_REMINDER_DAYS", "1,7,21", minimum=1, maximum=365)
+HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
+CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
+LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)
