@@ -43,8 +43,11 @@ def run(report):
         report(f"{BATCH} nwipe logs imported in one call (wipe_logs_import)", elapsed, "s")
         report("  per log", elapsed / BATCH * 1000, "ms")
 
-        records = list(SanitisationRecord.objects.filter(evidence__in=[o.result.evidence for o in outcomes])
-                       .select_related("device", "medium"))
+        records = list(
+            SanitisationRecord.objects.filter(evidence__in=[o.result.evidence for o in outcomes]).select_related(
+                "device", "medium"
+            )
+        )
         started = time.perf_counter()
         outcome = sanitisation_confirm_many(records=records, actor=bob)
         elapsed = time.perf_counter() - started

@@ -29,8 +29,9 @@ def allocate_numbers(name: str, count: int) -> range:
     return range(end - count + 1, end + 1)
 
 
-def allocate_references(series: str, count: int = 1, *, width: int, counter: str = "",
-                        yearly: bool = False) -> list[str]:
+def allocate_references(
+    series: str, count: int = 1, *, width: int, counter: str = "", yearly: bool = False
+) -> list[str]:
     """`count` new references `SERIES-000042` (zero-padded to `width` digits).
 
     `counter` names the counter row (default: the series). With `yearly` the number restarts each

@@ -51,7 +51,6 @@ def html_to_pdf(html: str, images: dict[str, bytes] | None = None) -> bytes:
     return HTML(string=html, base_url="file:///", url_fetcher=SafeURLFetcher(images)).write_pdf()
 
 
-
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context))

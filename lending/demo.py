@@ -20,13 +20,73 @@ from lending.services.loans import loan_issue, loan_mark_lost, loan_renew, loan_
 from reuse.models import Device, DeviceKind, Site
 from reuse.services.lifecycle import device_move
 
-FIRST = ["Aisha", "Ben", "Chloe", "Dariusz", "Eleanor", "Farhan", "Grace", "Harry", "Ifeoma", "Jack", "Kasia",
-         "Liam", "Maryam", "Noah", "Olivia", "Priya", "Quentin", "Rosa", "Samir", "Tilly", "Usman", "Violet",
-         "Wei", "Yusuf", "Zara", "Margaret", "Derek", "Joan", "Stanley", "Brenda"]
-LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hussain", "Iqbal", "Jones", "Khan",
-        "Lewis", "Morris", "Nowak", "O'Brien", "Patel", "Roberts", "Singh", "Taylor", "Walsh", "Williams", "Wright"]
-SUPPORT = ["", "", "", "", "Large print, please.", "Needs help setting up email.", "Hard of hearing: face them "
-           "when speaking.", "First computer: book a digital-help session.", "Prefers a phone call to email."]
+FIRST = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Dariusz",
+    "Eleanor",
+    "Farhan",
+    "Grace",
+    "Harry",
+    "Ifeoma",
+    "Jack",
+    "Kasia",
+    "Liam",
+    "Maryam",
+    "Noah",
+    "Olivia",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tilly",
+    "Usman",
+    "Violet",
+    "Wei",
+    "Yusuf",
+    "Zara",
+    "Margaret",
+    "Derek",
+    "Joan",
+    "Stanley",
+    "Brenda",
+]
+LAST = [
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hussain",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morris",
+    "Nowak",
+    "O'Brien",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walsh",
+    "Williams",
+    "Wright",
+]
+SUPPORT = [
+    "",
+    "",
+    "",
+    "",
+    "Large print, please.",
+    "Needs help setting up email.",
+    "Hard of hearing: face them when speaking.",
+    "First computer: book a digital-help session.",
+    "Prefers a phone call to email.",
+]
 POLICIES = [
     # kind, branch code, days, renewals, max
     ("laptop", None, 28, 2, 1),
@@ -55,14 +115,21 @@ def signature_png(rng: random.Random, name: str) -> bytes:
 
 def seed_policies_and_terms(sites: dict) -> None:
     for kind, code, days, renewals, most in POLICIES:
-        LoanPolicy.objects.get_or_create(device_kind=kind, site=sites[code] if code else None,
-                                         defaults={"loan_days": days, "renewals_allowed": renewals,
-                                                   "max_devices": most})
+        LoanPolicy.objects.get_or_create(
+            device_kind=kind,
+            site=sites[code] if code else None,
+            defaults={"loan_days": days, "renewals_allowed": renewals, "max_devices": most},
+        )
     latest = AgreementVersion.current()
     if latest and latest.number == 1:
-        AgreementVersion.objects.create(title=latest.title, body=latest.body + (
-            "\n\nIf a SIM, data voucher or hotspot is lent with the device, it is for getting online only. "
-            "Its allowance ends on the date shown above; ask at the desk for a new one."))
+        AgreementVersion.objects.create(
+            title=latest.title,
+            body=latest.body
+            + (
+                "\n\nIf a SIM, data voucher or hotspot is lent with the device, it is for getting online only. "
+                "Its allowance ends on the date shown above; ask at the desk for a new one."
+            ),
+        )
 
 
 def seed_borrowers(count: int, rng: random.Random, actor) -> list[Borrower]:
@@ -74,14 +141,25 @@ def seed_borrowers(count: int, rng: random.Random, actor) -> list[Borrower]:
             continue
         taken.add(card)
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        email = f"{first}.{last}".lower().replace("'", "") + f"{rng.randint(1, 99)}@example.com" \
-            if rng.random() < 0.6 else ""
+        email = (
+            f"{first}.{last}".lower().replace("'", "") + f"{rng.randint(1, 99)}@example.com"
+            if rng.random() < 0.6
+            else ""
+        )
         phone = f"07700 900{rng.randint(0, 999):03d}" if rng.random() < 0.75 or not email else ""
         letters = "ABDEFGHJLNPQRSTUWXYZ"
         postcode = f"AN{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
-        borrowers.append(Borrower(card_number=card, name=f"{first} {last}", email=email, phone=phone,
-                                  postcode=postcode,
-                                  support_needs=rng.choice(SUPPORT), created_by=actor))
+        borrowers.append(
+            Borrower(
+                card_number=card,
+                name=f"{first} {last}",
+                email=email,
+                phone=phone,
+                postcode=postcode,
+                support_needs=rng.choice(SUPPORT),
+                created_by=actor,
+            )
+        )
     return Borrower.objects.bulk_create(borrowers, batch_size=500)
 
 
@@ -92,15 +170,36 @@ def seed_connectivity(branches: list[Site], rng: random.Random) -> None:
     for branch in branches:
         for n in range(6):
             expires = today + datetime.timedelta(days=rng.choice([9, 60, 120, 180]) + n)
-            items.append(ConnectivityItem(kind=C.SIM, identifier=f"8944{rng.randrange(10**15):015d}",
-                                          provider="Vodafone", allowance="20 GB a month for 6 months", site=branch,
-                                          expires_on=expires))
+            items.append(
+                ConnectivityItem(
+                    kind=C.SIM,
+                    identifier=f"8944{rng.randrange(10**15):015d}",
+                    provider="Vodafone",
+                    allowance="20 GB a month for 6 months",
+                    site=branch,
+                    expires_on=expires,
+                )
+            )
         for _ in range(3):
-            items.append(ConnectivityItem(kind=C.VOUCHER, identifier=f"DV-{rng.randrange(16**8):08X}",
-                                          provider="National Databank", allowance="15 GB", site=branch,
-                                          expires_on=today + datetime.timedelta(days=rng.randint(5, 90))))
-        items.append(ConnectivityItem(kind=C.HOTSPOT, identifier=f"HS-{branch.code}-{rng.randint(100, 999)}",
-                                      provider="Three", allowance="Unlimited data", site=branch))
+            items.append(
+                ConnectivityItem(
+                    kind=C.VOUCHER,
+                    identifier=f"DV-{rng.randrange(16**8):08X}",
+                    provider="National Databank",
+                    allowance="15 GB",
+                    site=branch,
+                    expires_on=today + datetime.timedelta(days=rng.randint(5, 90)),
+                )
+            )
+        items.append(
+            ConnectivityItem(
+                kind=C.HOTSPOT,
+                identifier=f"HS-{branch.code}-{rng.randint(100, 999)}",
+                provider="Three",
+                allowance="Unlimited data",
+                site=branch,
+            )
+        )
     ConnectivityItem.objects.bulk_create(items, ignore_conflicts=True)  # a second demo load repeats identifiers
 
 
@@ -117,7 +216,7 @@ def seed_loans(borrowers, branches, users, rng: random.Random, stdout) -> int:
         # Tablets, phones and hotspots are scarce and all out; a third of the laptops stay on the shelf.
         laptops = [d for d in devices if d.kind == DeviceKind.LAPTOP]
         scarce = (DeviceKind.TABLET, DeviceKind.PHONE, DeviceKind.HOTSPOT)
-        lend = [d for d in devices if d.kind in scarce] + laptops[len(laptops) // 3:]
+        lend = [d for d in devices if d.kind in scarce] + laptops[len(laptops) // 3 :]
         for device in lend:
             if not pool:
                 break
@@ -126,13 +225,22 @@ def seed_loans(borrowers, branches, users, rng: random.Random, stdout) -> int:
             method = rng.choice([S.DRAWN, S.DRAWN, S.PAPER, S.READ_ALOUD])
             sims = []
             if device.kind in (DeviceKind.LAPTOP, DeviceKind.TABLET) and rng.random() < 0.3:
-                sims = list(ConnectivityItem.objects.lendable_at(branch).filter(
-                    kind=ConnectivityItem.Kind.SIM, expires_on__gt=today + datetime.timedelta(days=30))[:1])
+                sims = list(
+                    ConnectivityItem.objects.lendable_at(branch).filter(
+                        kind=ConnectivityItem.Kind.SIM, expires_on__gt=today + datetime.timedelta(days=30)
+                    )[:1]
+                )
             try:
-                loan = loan_issue(device=device, borrower=borrower, site=branch, actor=staff,
-                                  idempotency_key=uuid.uuid4(), signature_method=method,
-                                  signature_png=signature_png(rng, borrower.name) if method == S.DRAWN else None,
-                                  connectivity=sims)
+                loan = loan_issue(
+                    device=device,
+                    borrower=borrower,
+                    site=branch,
+                    actor=staff,
+                    idempotency_key=uuid.uuid4(),
+                    signature_method=method,
+                    signature_png=signature_png(rng, borrower.name) if method == S.DRAWN else None,
+                    connectivity=sims,
+                )
             except DomainError:
                 continue
             made += 1
@@ -152,8 +260,13 @@ def _age(loan: Loan, rng: random.Random, today, staff, branch) -> None:
     Loan.objects.filter(pk=loan.pk).update(issued_at=issued, due_date=due)
     loan.refresh_from_db()
     if 0.55 < roll < 0.8:
-        loan_return(loan=loan, actor=staff, site=branch, condition_notes=rng.choice(["", "", "Light scratches."]),
-                    damaged=rng.random() < 0.1)
+        loan_return(
+            loan=loan,
+            actor=staff,
+            site=branch,
+            condition_notes=rng.choice(["", "", "Light scratches."]),
+            damaged=rng.random() < 0.1,
+        )
     elif 0.8 <= roll < 0.83:
         loan_mark_lost(loan=loan, actor=staff, site=branch, notes="Reported stolen from a car.")
     elif 0.83 <= roll < 0.9 and due < today:
@@ -183,8 +296,9 @@ def seed_holds(borrowers, branches, users, rng: random.Random) -> int:
         device = Device.objects.lendable().filter(kind=hold.device_kind, site__kind=Site.Kind.DEPOT).first()
         if device:
             with transaction.atomic():
-                device_move(device=device, site=hold.site, actor=staff,
-                            reason="Sent to the branch for its waiting list")
+                device_move(
+                    device=device, site=hold.site, actor=staff, reason="Sent to the branch for its waiting list"
+                )
             hold_offer_next(device_id=device.pk)
     return placed
 

@@ -36,19 +36,22 @@ def normalise_card(value: str) -> str:
 class Borrower(models.Model):
     """A library member who borrows devices. No login: staff act for them at the desk."""
 
-    card_number = models.CharField("library card number", max_length=30, unique=True,
-                                   validators=[validate_card_number])
+    card_number = models.CharField("library card number", max_length=30, unique=True, validators=[validate_card_number])
     name = models.CharField("full name", max_length=120)
-    email = models.EmailField("email address", blank=True,
-                              help_text="For the signed agreement, reminders and waiting-list news.")
+    email = models.EmailField(
+        "email address", blank=True, help_text="For the signed agreement, reminders and waiting-list news."
+    )
     phone = models.CharField("phone number", max_length=30, blank=True)
     postcode = models.CharField(max_length=10, help_text="For reporting by area only.")
-    support_needs = models.TextField("support needs", blank=True,
-                                     help_text="Anything that helps staff help them, e.g. large print, "
-                                               "needs help setting up email.")
+    support_needs = models.TextField(
+        "support needs",
+        blank=True,
+        help_text="Anything that helps staff help them, e.g. large print, needs help setting up email.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -76,11 +79,19 @@ class Borrower(models.Model):
 class LoanPolicy(models.Model):
     """How long a device type may be borrowed at a branch. Blank type or branch means 'any'."""
 
-    device_kind = models.CharField("device type", max_length=10, choices=DeviceKind.choices, blank=True,
-                                   help_text="Leave blank for every type.")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             limit_choices_to={"kind": Site.Kind.BRANCH}, verbose_name="branch",
-                             help_text="Leave blank for every branch.")
+    device_kind = models.CharField(
+        "device type", max_length=10, choices=DeviceKind.choices, blank=True, help_text="Leave blank for every type."
+    )
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": Site.Kind.BRANCH},
+        verbose_name="branch",
+        help_text="Leave blank for every branch.",
+    )
     loan_days = models.PositiveSmallIntegerField("loan length (days)", default=28)
     renewals_allowed = models.PositiveSmallIntegerField(default=2)
     max_devices = models.PositiveSmallIntegerField("maximum devices of this type per borrower", default=1)
@@ -90,10 +101,12 @@ class LoanPolicy(models.Model):
         ordering = ["site__name", "device_kind"]
         constraints = [
             # Two partial indexes instead of NULLS NOT DISTINCT, which SQLite does not have.
-            models.UniqueConstraint(fields=["device_kind", "site"], condition=Q(site__isnull=False),
-                                    name="loan_policy_unique_per_branch"),
-            models.UniqueConstraint(fields=["device_kind"], condition=Q(site__isnull=True),
-                                    name="loan_policy_unique_default"),
+            models.UniqueConstraint(
+                fields=["device_kind", "site"], condition=Q(site__isnull=False), name="loan_policy_unique_per_branch"
+            ),
+            models.UniqueConstraint(
+                fields=["device_kind"], condition=Q(site__isnull=True), name="loan_policy_unique_default"
+            ),
             models.CheckConstraint(condition=Q(loan_days__gte=1), name="loan_policy_days_positive"),
             models.CheckConstraint(condition=Q(max_devices__gte=1), name="loan_policy_max_positive"),
         ]
@@ -117,8 +130,9 @@ class AgreementVersion(models.Model):
     title = models.CharField(max_length=120, default="Device loan agreement")
     body = models.TextField("terms", help_text="Plain English. One paragraph per term; a blank line between.")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -194,8 +208,9 @@ class Loan(models.Model):
     signature_png = models.BinaryField(null=True, blank=True, editable=False)
 
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     damaged = models.BooleanField(default=False)
@@ -209,16 +224,21 @@ class Loan(models.Model):
         indexes = [models.Index(fields=["closed_at", "due_date"]), models.Index(fields=["site", "closed_at"])]
         constraints = [
             # Gate 3: one open loan per device, whatever two desks do at the same moment.
-            models.UniqueConstraint(fields=["device"], condition=Q(closed_at__isnull=True),
-                                    name="loan_one_open_per_device"),
-            models.CheckConstraint(condition=Q(signature_method__in=SignatureMethod.values),
-                                   name="loan_signature_method_valid"),
-            models.CheckConstraint(condition=~Q(signature_method=SignatureMethod.DRAWN)
-                                   | Q(signature_png__isnull=False),
-                                   name="loan_drawn_signature_present"),
-            models.CheckConstraint(condition=Q(closed_at__isnull=True, outcome="")
-                                   | Q(closed_at__isnull=False, outcome__in=LoanOutcome.values),
-                                   name="loan_outcome_matches_closed"),
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(closed_at__isnull=True), name="loan_one_open_per_device"
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_method__in=SignatureMethod.values), name="loan_signature_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(signature_method=SignatureMethod.DRAWN) | Q(signature_png__isnull=False),
+                name="loan_drawn_signature_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | Q(closed_at__isnull=False, outcome__in=LoanOutcome.values),
+                name="loan_outcome_matches_closed",
+            ),
         ]
 
     def __str__(self):
@@ -274,8 +294,12 @@ class ConnectivityItemQuerySet(models.QuerySet):
         The desk offers exactly these and `loan_issue` accepts exactly these."""
         today = today or timezone.localdate()
         out = LoanConnectivity.objects.filter(returned_at__isnull=True, missing=False).values("item_id")
-        return (self.filter(site=site, retired=False).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-                .exclude(pk__in=out).order_by("expires_on", "pk"))
+        return (
+            self.filter(site=site, retired=False)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            .exclude(pk__in=out)
+            .order_by("expires_on", "pk")
+        )
 
 
 class ConnectivityKind(models.TextChoices):
@@ -290,13 +314,19 @@ class ConnectivityItem(models.Model):
     Kind = ConnectivityKind
 
     kind = models.CharField("type", max_length=10, choices=Kind.choices)
-    identifier = models.CharField(max_length=40, unique=True,
-                                  help_text="SIM serial (ICCID), voucher code or hotspot serial.")
+    identifier = models.CharField(
+        max_length=40, unique=True, help_text="SIM serial (ICCID), voucher code or hotspot serial."
+    )
     provider = models.CharField(max_length=60, blank=True)
     allowance = models.CharField(max_length=80, help_text="e.g. 20 GB a month, unlimited calls")
     expires_on = models.DateField("expiry date", null=True, blank=True)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="held at",
-                             limit_choices_to={"kind": Site.Kind.BRANCH})
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="held at",
+        limit_choices_to={"kind": Site.Kind.BRANCH},
+    )
     retired = models.BooleanField(default=False, help_text="Lost, used up or withdrawn.")
     notes = models.TextField(blank=True)
 
@@ -304,8 +334,9 @@ class ConnectivityItem(models.Model):
 
     class Meta:
         ordering = ["kind", "identifier"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=ConnectivityKind.values),
-                                              name="connectivity_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ConnectivityKind.values), name="connectivity_kind_valid")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.identifier} ({self.allowance})"
@@ -333,8 +364,9 @@ class LoanConnectivity(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item"], condition=Q(returned_at__isnull=True, missing=False),
-                                    name="connectivity_one_open_loan"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(returned_at__isnull=True, missing=False), name="connectivity_one_open_loan"
+            ),
         ]
 
     def __str__(self):
@@ -365,8 +397,9 @@ class Hold(models.Model):
     device = models.ForeignKey("reuse.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="holds")
     offered_at = models.DateTimeField(null=True, blank=True)
     collect_by = models.DateField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True,
-                                       help_text="When the borrower was told: by email, or by staff on the phone.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the borrower was told: by email, or by staff on the phone."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     loan = models.OneToOneField(Loan, null=True, blank=True, on_delete=models.SET_NULL, related_name="hold")
 
@@ -377,16 +410,19 @@ class Hold(models.Model):
         indexes = [models.Index(fields=["site", "device_kind", "status", "created_at"])]
         constraints = [
             # Gate 3's other half: at most one live reservation per device.
-            models.UniqueConstraint(fields=["device"], condition=Q(status=HoldStatus.OFFERED),
-                                    name="hold_one_live_reservation_per_device"),
-            models.UniqueConstraint(fields=["borrower", "site", "device_kind"],
-                                    condition=Q(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]),
-                                    name="hold_one_live_per_borrower_kind_branch"),
-            models.CheckConstraint(condition=~Q(status=HoldStatus.OFFERED)
-                                   | Q(device__isnull=False, collect_by__isnull=False),
-                                   name="hold_offer_has_device"),
-            models.CheckConstraint(condition=Q(status__in=HoldStatus.values),
-                                   name="hold_status_valid"),
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(status=HoldStatus.OFFERED), name="hold_one_live_reservation_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["borrower", "site", "device_kind"],
+                condition=Q(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]),
+                name="hold_one_live_per_borrower_kind_branch",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=HoldStatus.OFFERED) | Q(device__isnull=False, collect_by__isnull=False),
+                name="hold_offer_has_device",
+            ),
+            models.CheckConstraint(condition=Q(status__in=HoldStatus.values), name="hold_status_valid"),
         ]
 
     def __str__(self):

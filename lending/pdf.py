@@ -9,8 +9,11 @@ from lending.models import Loan
 
 
 def build_loan_agreement(loan: Loan) -> bytes:
-    loan = (Loan.objects.select_related("device", "borrower", "site", "issued_by", "agreement")
-            .prefetch_related("connectivity__item").get(pk=loan.pk))
+    loan = (
+        Loan.objects.select_related("device", "borrower", "site", "issued_by", "agreement")
+        .prefetch_related("connectivity__item")
+        .get(pk=loan.pk)
+    )
     context = {
         "loan": loan,
         "device": loan.device,

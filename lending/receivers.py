@@ -39,6 +39,13 @@ def ensure_defaults(**kwargs):
     if first_run <= timezone.localtime():
         first_run += datetime.timedelta(days=1)
     for name, func, schedule_type, minutes in SCHEDULES:
-        Schedule.objects.get_or_create(name=name, defaults={
-            "func": func, "schedule_type": schedule_type, "minutes": minutes, "next_run": first_run,
-            "repeats": -1})
+        Schedule.objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": schedule_type,
+                "minutes": minutes,
+                "next_run": first_run,
+                "repeats": -1,
+            },
+        )

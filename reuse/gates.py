@@ -56,14 +56,18 @@ def gate_problems_bulk(devices: Iterable[Device]) -> dict[int, list[str]]:
     media = defaultdict(list)
     for medium in StorageMedium.objects.filter(device_id__in=drive_ids, removed_at__isnull=True).order_by("id"):
         media[medium.device_id].append(medium)
-    passing = set(SanitisationRecord.objects.passing().filter(device_id__in=drive_ids)
-                  .values_list("device_id", "cycle", "medium_id"))
+    passing = set(
+        SanitisationRecord.objects.passing()
+        .filter(device_id__in=drive_ids)
+        .values_list("device_id", "cycle", "medium_id")
+    )
     for pk in drive_ids:
         if not media[pk]:
             problems[pk] = [NO_DRIVES]
         else:
-            problems[pk] = [f"No passing, verified wipe for {m}." for m in media[pk]
-                            if (pk, cycles[pk], m.pk) not in passing]
+            problems[pk] = [
+                f"No passing, verified wipe for {m}." for m in media[pk] if (pk, cycles[pk], m.pk) not in passing
+            ]
     return problems
 
 

@@ -46,8 +46,19 @@ VERIFY_ONLY_METHODS = ("Verify Zeros", "Verify Ones")
 
 # What dmidecode prints when the maker left the field empty: not an identity.
 PLACEHOLDER_SERIALS = {
-    "", "not specified", "to be filled by o.e.m.", "default string", "system serial number",
-    "chassis serial number", "none", "not applicable", "n/a", "0", "00000000", "0123456789", "123456789",
+    "",
+    "not specified",
+    "to be filled by o.e.m.",
+    "default string",
+    "system serial number",
+    "chassis serial number",
+    "none",
+    "not applicable",
+    "n/a",
+    "0",
+    "00000000",
+    "0123456789",
+    "123456789",
 }
 
 STAMP = r"\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]"
@@ -70,8 +81,13 @@ OUTCOMES = {
     "Nwipe exited with errors": "errors",
     "Nwipe was aborted by the user": "aborted",
 }
-STATUS_WORDS = {"Erased": "Erased", "-FAILED-": "FAILED", "FAILED": "FAILED", "UABORTED": "ABORTED",
-                "INSANITY": "INSANITY"}
+STATUS_WORDS = {
+    "Erased": "Erased",
+    "-FAILED-": "FAILED",
+    "FAILED": "FAILED",
+    "UABORTED": "ABORTED",
+    "INSANITY": "INSANITY",
+}
 
 
 class NwipeLogError(ValueError):
@@ -298,11 +314,13 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
     if reader.status_rows and reader.total is None:
         problems.append("the Drive Status table has no Total Throughput line: the log is partial")
     if not reader.outcome:
-        problems.append("nwipe's closing line (\"Nwipe successfully completed\", \"exited with errors\" or "
-                        "\"aborted\") is missing: the log is partial")
+        problems.append(
+            'nwipe\'s closing line ("Nwipe successfully completed", "exited with errors" or '
+            '"aborted") is missing: the log is partial'
+        )
     method = reader.options.get("method", "")
     if not method:
-        problems.append("the wipe method is not in the log (no \"method =\" option line)")
+        problems.append('the wipe method is not in the log (no "method =" option line)')
     elif method.startswith(VERIFY_ONLY_METHODS):
         problems.append(f"the method is {method!r}: a read-only check of an earlier wipe, not a wipe")
     elif method not in METHODS:
@@ -343,7 +361,8 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
         drives=tuple(drives),
         not_wiped=tuple(
             f"/dev/{name} ({facts.bus or 'unknown bus'}, {facts.model or 'unknown model'}, S/N={facts.serial or '?'})"
-            for name, facts in reader.drives.items() if name not in reader.status_rows and facts.found_line
+            for name, facts in reader.drives.items()
+            if name not in reader.status_rows and facts.found_line
         ),
         warnings=tuple(reader.warnings),
     )
@@ -365,8 +384,10 @@ def _drives(reader: _Reader, problems: list[str]) -> list[NwipeDrive]:
         # The table's column is "<model cut to 17>/<serial cut to 20>"; the full serial must start with it.
         table_serial = model_serial.rpartition("/")[2].strip()
         if facts.serial and table_serial and not facts.serial.startswith(table_serial):
-            problems.append(f"line {number}: {name} shows serial {table_serial!r} in Drive Status but "
-                            f"{facts.serial!r} where it was found (line {facts.found_line})")
+            problems.append(
+                f"line {number}: {name} shows serial {table_serial!r} in Drive Status but "
+                f"{facts.serial!r} where it was found (line {facts.found_line})"
+            )
             continue
         pass_errors, verify_errors, sync_errors, _ = reader.error_rows[name]
         if status == "Erased" and facts.ended_at is None:
@@ -380,13 +401,26 @@ def _drives(reader: _Reader, problems: list[str]) -> list[NwipeDrive]:
             if abs((logged - duration).total_seconds()) > 60:
                 reader.warnings.append(
                     f"Drive Status gives {_hms(duration)} for {name}, but its start and finish lines are "
-                    f"{_hms(logged)} apart; Relay records the times of those lines.")
-        drives.append(NwipeDrive(
-            name=name, bus=facts.bus, model=facts.model, serial=facts.serial, size_bytes=facts.size_bytes,
-            status=status, pass_errors=pass_errors, verify_errors=verify_errors, fdatasync_errors=sync_errors,
-            started_at=facts.started_at or ended, ended_at=ended, final_pass_verified=facts.final_pass_verified,
-            throughput=throughput, table_duration=duration,
-        ))
+                    f"{_hms(logged)} apart; Relay records the times of those lines."
+                )
+        drives.append(
+            NwipeDrive(
+                name=name,
+                bus=facts.bus,
+                model=facts.model,
+                serial=facts.serial,
+                size_bytes=facts.size_bytes,
+                status=status,
+                pass_errors=pass_errors,
+                verify_errors=verify_errors,
+                fdatasync_errors=sync_errors,
+                started_at=facts.started_at or ended,
+                ended_at=ended,
+                final_pass_verified=facts.final_pass_verified,
+                throughput=throughput,
+                table_duration=duration,
+            )
+        )
     return drives
 
 

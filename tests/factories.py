@@ -20,8 +20,12 @@ from reuse.services.lifecycle import devices_create, received
 
 PASSWORD = "correct-horse-battery"
 R = SanitisationRecord
-MODELS = [("laptop", "Dell", "Latitude 5490"), ("tablet", "Apple", "iPad (8th generation)"),
-          ("phone", "Samsung", "Galaxy A52"), ("laptop", "Lenovo", "ThinkPad X1 Carbon Gen 6")]
+MODELS = [
+    ("laptop", "Dell", "Latitude 5490"),
+    ("tablet", "Apple", "iPad (8th generation)"),
+    ("phone", "Samsung", "Galaxy A52"),
+    ("laptop", "Lenovo", "ThinkPad X1 Carbon Gen 6"),
+]
 
 
 class SiteFactory(factory.django.DjangoModelFactory):
@@ -46,8 +50,9 @@ class BorrowerFactory(factory.django.DjangoModelFactory):
 
 def make_user(username: str, role: str | None, sites=()) -> User:
     """A member of staff holding `role` (one of core.roles), working at `sites`."""
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(),
-                                    email=f"{username}@example.org")
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), email=f"{username}@example.org"
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     for site in sites:
@@ -67,31 +72,61 @@ def received_devices(count: int, *, site: Site, actor, **fields) -> list[Device]
     return devices_create(devices)
 
 
-def record_wipe(device, medium, *, operator, verifier, result=R.Result.PASSED, verification=R.Result.PASSED,
-                cycle=None) -> SanitisationRecord:
+def record_wipe(
+    device, medium, *, operator, verifier, result=R.Result.PASSED, verification=R.Result.PASSED, cycle=None
+) -> SanitisationRecord:
     """A wipe record of `medium`, verified by `verifier` (None: awaiting verification)."""
     start = timezone.now() - datetime.timedelta(hours=1)
     return SanitisationRecord.objects.create(
-        device=device, medium=medium, cycle=cycle or device.cycle, category=R.Category.CLEAR,
-        technique=R.Technique.OVERWRITE, tool="nwipe", tool_version="0.34", rounds=1, started_at=start,
-        ended_at=start + datetime.timedelta(minutes=30), operator=operator, result=result,
-        verification_method="Verify last pass", verification_result=verification, verified_by=verifier,
-        verified_at=timezone.now())
+        device=device,
+        medium=medium,
+        cycle=cycle or device.cycle,
+        category=R.Category.CLEAR,
+        technique=R.Technique.OVERWRITE,
+        tool="nwipe",
+        tool_version="0.34",
+        rounds=1,
+        started_at=start,
+        ended_at=start + datetime.timedelta(minutes=30),
+        operator=operator,
+        result=result,
+        verification_method="Verify last pass",
+        verification_result=verification,
+        verified_by=verifier,
+        verified_at=timezone.now(),
+    )
 
 
 def wipe_all(device, *, operator, verifier) -> None:
     """Give every medium (or a phone's checklist) a passing, verified record for the current cycle."""
     if device.needs_reset_checklist:
-        ResetChecklist.objects.create(device=device, cycle=device.cycle, encryption_on=True, factory_reset=True,
-                                      activation_lock_removed=True, sim_removed=True, sd_removed=True,
-                                      operator=operator, verified_by=verifier)
+        ResetChecklist.objects.create(
+            device=device,
+            cycle=device.cycle,
+            encryption_on=True,
+            factory_reset=True,
+            activation_lock_removed=True,
+            sim_removed=True,
+            sd_removed=True,
+            operator=operator,
+            verified_by=verifier,
+        )
     for medium in device.media.filter(removed_at__isnull=True):
         record_wipe(device, medium, operator=operator, verifier=verifier)
 
 
 def add_drives(device, count: int = 1) -> list[StorageMedium]:
-    return [StorageMedium.objects.create(device=device, kind="ssd", make="Samsung", model="860 EVO",
-                                         serial=f"{device.asset_tag}-D{n}", capacity_gb=256) for n in range(count)]
+    return [
+        StorageMedium.objects.create(
+            device=device,
+            kind="ssd",
+            make="Samsung",
+            model="860 EVO",
+            serial=f"{device.asset_tag}-D{n}",
+            capacity_gb=256,
+        )
+        for n in range(count)
+    ]
 
 
 def force_status(device, status) -> None:

@@ -12,8 +12,12 @@ WIDGET_CLASSES = {
     # A single checkbox takes only govuk-checkboxes__input: govuk-input would stretch it to full width.
     "checkbox": "",
 }
-ERROR_SUFFIX = {"govuk-input": "govuk-input--error", "govuk-select": "govuk-select--error",
-                "govuk-textarea": "govuk-textarea--error", "govuk-file-upload": "govuk-file-upload--error"}
+ERROR_SUFFIX = {
+    "govuk-input": "govuk-input--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+}
 
 
 @register.simple_tag

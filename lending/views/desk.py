@@ -51,12 +51,16 @@ def desk_branch(request, code):
     return _render_desk(request, branch, device_id, borrower_id)
 
 
-def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="",
-                 status=200):
+def _render_desk(
+    request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="", status=200
+):
     device = Device.objects.select_related("site").filter(pk=device_id).first() if device_id else None
     borrower = Borrower.objects.filter(pk=borrower_id).first() if borrower_id else None
     context = {
-        "branch": branch, "device": device, "borrower": borrower, "unknown_card": unknown_card,
+        "branch": branch,
+        "device": device,
+        "borrower": borrower,
+        "unknown_card": unknown_card,
         "scan_form": scan_form or ScanForm(initial={"device": device_id, "borrower": borrower_id}),
         "several_branches": Site.objects.desks_for(request.user).count() > 1,
     }
@@ -70,10 +74,15 @@ def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, iss
     if device and borrower and not context["problem"]:
         policy = LoanPolicy.for_device(kind=device.kind, site=branch)
         context.update(
-            policy=policy, due_date=due_date_for(site=branch, loan_days=policy.loan_days),
-            agreement=AgreementVersion.current(), accessories=device_accessories(device),
-            issue_form=issue_form or IssueForm(initial={"device": device.pk, "borrower": borrower.pk},
-                                               connectivity=ConnectivityItem.objects.lendable_at(branch)),
+            policy=policy,
+            due_date=due_date_for(site=branch, loan_days=policy.loan_days),
+            agreement=AgreementVersion.current(),
+            accessories=device_accessories(device),
+            issue_form=issue_form
+            or IssueForm(
+                initial={"device": device.pk, "borrower": borrower.pk},
+                connectivity=ConnectivityItem.objects.lendable_at(branch),
+            ),
         )
     else:
         context.update(panels.desk_panels(branch))
@@ -103,11 +112,16 @@ def desk_scan(request, code):
         borrower = find_borrower(scan.value)
         if borrower:
             return redirect(desk_url(branch, device_id, borrower.pk))
-        form.add_error("scan", f"No borrower has the library card {scan.value}. Check the number, or register "
-                               "them as a new borrower.")
+        form.add_error(
+            "scan",
+            f"No borrower has the library card {scan.value}. Check the number, or register them as a new borrower.",
+        )
         return _render_desk(request, branch, device_id, borrower_id, scan_form=form, unknown_card=scan.value)
-    form.add_error("scan", "That is not a device label or a library card number. Scan the QR label on the device "
-                           "(or type its tag, like RLY-000123) or the barcode on the library card.")
+    form.add_error(
+        "scan",
+        "That is not a device label or a library card number. Scan the QR label on the device "
+        "(or type its tag, like RLY-000123) or the barcode on the library card.",
+    )
     return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
 
 
@@ -122,10 +136,16 @@ def desk_issue(request, code):
         return _render_desk(request, branch, device.pk, borrower.pk, issue_form=form)
     try:
         loan = loan_issue(
-            device=device, borrower=borrower, site=branch, actor=request.user,
-            idempotency_key=form.cleaned_data["token"], signature_method=form.cleaned_data["signature_method"],
+            device=device,
+            borrower=borrower,
+            site=branch,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["token"],
+            signature_method=form.cleaned_data["signature_method"],
             signature_png=form.cleaned_data.get("signature_png"),
-            connectivity=form.cleaned_data.get("connectivity", []), extra_accessories=form.extra_accessory_list)
+            connectivity=form.cleaned_data.get("connectivity", []),
+            extra_accessories=form.extra_accessory_list,
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(desk_url(branch, device.pk, borrower.pk))

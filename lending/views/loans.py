@@ -19,24 +19,33 @@ from reuse.models import Site
 @role_required(DESK)
 def loan_list(request):
     branches = Site.objects.desks_for(request.user)
-    queryset = (Loan.objects.at_desks_of(request.user).select_related("device", "borrower", "site")
-                .order_by("-issued_at"))
+    queryset = (
+        Loan.objects.at_desks_of(request.user).select_related("device", "borrower", "site").order_by("-issued_at")
+    )
     loan_filter = LoanFilter(request.GET or {"state": "open"}, queryset=queryset, branches=branches)
     page = Paginator(loan_filter.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "lending/loan_list.html",
-                  {"filter": loan_filter, "page": page, "query": query.urlencode()})
+    return render(request, "lending/loan_list.html", {"filter": loan_filter, "page": page, "query": query.urlencode()})
 
 
 @role_required(DESK)
 def loan_detail(request, pk):
-    loan = get_object_or_404(Loan.objects.at_desks_of(request.user).select_related(
-        "device", "borrower", "site", "issued_by", "closed_by", "closed_site", "agreement"), pk=pk)
-    return render(request, "lending/loan_detail.html", {
-        "loan": loan, "connectivity": loan.connectivity.select_related("item"),
-        "reminders": loan.reminders.all(),
-    })
+    loan = get_object_or_404(
+        Loan.objects.at_desks_of(request.user).select_related(
+            "device", "borrower", "site", "issued_by", "closed_by", "closed_site", "agreement"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "lending/loan_detail.html",
+        {
+            "loan": loan,
+            "connectivity": loan.connectivity.select_related("item"),
+            "reminders": loan.reminders.all(),
+        },
+    )
 
 
 @role_required(DESK)
@@ -70,14 +79,22 @@ def loan_return_view(request, pk):
     form = ReturnForm(request.POST if request.method == "POST" else None, loan=loan, branches=branches, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            loan_return(loan=loan, actor=request.user, site=form.cleaned_data["branch"],
-                        damaged=form.cleaned_data["damaged"], condition_notes=form.cleaned_data["condition_notes"],
-                        missing_accessories=form.cleaned_data.get("missing", []))
+            loan_return(
+                loan=loan,
+                actor=request.user,
+                site=form.cleaned_data["branch"],
+                damaged=form.cleaned_data["damaged"],
+                condition_notes=form.cleaned_data["condition_notes"],
+                missing_accessories=form.cleaned_data.get("missing", []),
+            )
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("lending:desk")
-        messages.success(request, f"{loan.device.asset_tag} is back. It held the borrower's data, so put it in "
-                                  "the tray for IT to wipe before anyone borrows it again.")
+        messages.success(
+            request,
+            f"{loan.device.asset_tag} is back. It held the borrower's data, so put it in "
+            "the tray for IT to wipe before anyone borrows it again.",
+        )
         if Loan.objects.at_desks_of(request.user).filter(pk=loan.pk).exists():
             return redirect(loan)
         return redirect("lending:desk")

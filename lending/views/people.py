@@ -20,8 +20,10 @@ def borrower_new(request, code):
     branch = desk_branch_or_404(request.user, code)
     device_id = _int(request.POST.get("device") or request.GET.get("device"))
     starting = request.method == "POST" and "start" in request.POST
-    form = BorrowerForm(None if starting or request.method != "POST" else request.POST,
-                        initial={"card_number": request.POST.get("card_number", "")} if starting else None)
+    form = BorrowerForm(
+        None if starting or request.method != "POST" else request.POST,
+        initial={"card_number": request.POST.get("card_number", "")} if starting else None,
+    )
     if request.method == "POST" and not starting and form.is_valid():
         try:
             borrower = borrower_create(actor=request.user, **form.cleaned_data)
@@ -37,12 +39,16 @@ def borrower_new(request, code):
 def borrower_detail(request, pk):
     borrower = get_object_or_404(Borrower, pk=pk)
     branches = Site.objects.desks_for(request.user)
-    return render(request, "lending/borrower_detail.html", {
-        "borrower": borrower,
-        "loans": borrower.loans.filter(site__in=branches).select_related("device", "site"),
-        "holds": borrower.holds.select_related("site", "device").order_by("-created_at"),
-        "branches": branches,
-    })
+    return render(
+        request,
+        "lending/borrower_detail.html",
+        {
+            "borrower": borrower,
+            "loans": borrower.loans.filter(site__in=branches).select_related("device", "site"),
+            "holds": borrower.holds.select_related("site", "device").order_by("-created_at"),
+            "branches": branches,
+        },
+    )
 
 
 @role_required(DESK)
@@ -63,13 +69,17 @@ def hold_new(request, code, borrower_pk):
     form = HoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            hold = hold_place(borrower=borrower, site=branch, device_kind=form.cleaned_data["device_kind"],
-                              actor=request.user)
+            hold = hold_place(
+                borrower=borrower, site=branch, device_kind=form.cleaned_data["device_kind"], actor=request.user
+            )
         except DomainError as error:
             form.add_error("device_kind", error.message)
         else:
-            messages.success(request, f"{borrower.name} is number {hold_position(hold)} on the waiting list for a "
-                                      f"{hold.get_device_kind_display().lower()} at {branch}.")
+            messages.success(
+                request,
+                f"{borrower.name} is number {hold_position(hold)} on the waiting list for a "
+                f"{hold.get_device_kind_display().lower()} at {branch}.",
+            )
             return redirect(borrower)
     return render(request, "lending/hold_form.html", {"form": form, "branch": branch, "borrower": borrower})
 

@@ -15,9 +15,13 @@ class DisposalItemInline(ReadOnlyInline):
 class DisposalBatchAdmin(ReadOnlyAdmin):
     """Read-only: disposal moves devices through the lifecycle, so batches are made on the disposal page."""
 
-    list_display = ["reference", "method", "recycler", "waste_transfer_note", "destruction_certificate",
-                    "collected_on"]
+    list_display = ["reference", "method", "recycler", "waste_transfer_note", "destruction_certificate", "collected_on"]
     list_filter = ["method"]
-    search_fields = ["reference", "recycler", "waste_transfer_note", "destruction_certificate",
-                     "items__device__asset_tag"]
+    search_fields = [
+        "reference",
+        "recycler",
+        "waste_transfer_note",
+        "destruction_certificate",
+        "items__device__asset_tag",
+    ]
     inlines = [DisposalItemInline]

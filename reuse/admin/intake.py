@@ -10,7 +10,17 @@ from reuse.models import DeviceImport
 class DeviceImportAdmin(ReadOnlyAdmin):
     """Who imported which CSV, when, and what it created. The file itself is never shown here."""
 
-    list_display = ["pk", "file_name", "format", "site", "uploaded_by", "imported_at", "created_count",
-                    "skipped_count", "first_tag", "last_tag"]
+    list_display = [
+        "pk",
+        "file_name",
+        "format",
+        "site",
+        "uploaded_by",
+        "imported_at",
+        "created_count",
+        "skipped_count",
+        "first_tag",
+        "last_tag",
+    ]
     list_filter = ["format", "site"]
     exclude = ["content", "token"]

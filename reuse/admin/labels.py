@@ -21,14 +21,32 @@ class LabelTemplateAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "active"]}),
         ("Page", {"fields": ["page_width_mm", "page_height_mm"]}),
-        ("Labels on the page", {
-            "description": "Measure from the page's top-left corner. The manufacturer's template usually gives "
-                           "these figures; Relay checks that every label fits on the page.",
-            "fields": ["columns", "rows", "label_width_mm", "label_height_mm", "top_margin_mm", "left_margin_mm",
-                       "horizontal_pitch_mm", "vertical_pitch_mm", "corner_radius_mm", "padding_mm"]}),
-        ("What each label shows", {
-            "description": "Every label has the QR code.",
-            "fields": ["show_tag", "show_service_name", "show_type_model"]}),
+        (
+            "Labels on the page",
+            {
+                "description": "Measure from the page's top-left corner. The manufacturer's template usually gives "
+                "these figures; Relay checks that every label fits on the page.",
+                "fields": [
+                    "columns",
+                    "rows",
+                    "label_width_mm",
+                    "label_height_mm",
+                    "top_margin_mm",
+                    "left_margin_mm",
+                    "horizontal_pitch_mm",
+                    "vertical_pitch_mm",
+                    "corner_radius_mm",
+                    "padding_mm",
+                ],
+            },
+        ),
+        (
+            "What each label shows",
+            {
+                "description": "Every label has the QR code.",
+                "fields": ["show_tag", "show_service_name", "show_type_model"],
+            },
+        ),
         ("Check it", {"fields": ["calibration"]}),
     ]
 

@@ -14,8 +14,9 @@ __all__ = ["DEMO_PASSWORD", "STAFF", "loaded", "report", "seed"]
 def seed(*, options: dict, stdout, context: dict) -> None:
     context.update(devices.seed_sites_and_staff(stdout))
     stdout.write(f"Sites and staff ready; writing {options['devices']} devices")
-    devices.seed_devices(options["devices"], sites=context["sites"], users=context["users"], rng=context["rng"],
-                         stdout=stdout)
+    devices.seed_devices(
+        options["devices"], sites=context["sites"], users=context["users"], rng=context["rng"], stdout=stdout
+    )
     sanitisation.seed(options=options, stdout=stdout, context=context)
     labels.seed(sites=context["sites"], users=context["users"], stdout=stdout)
 

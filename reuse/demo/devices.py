@@ -57,8 +57,18 @@ MODELS = [
     ("laptop", "Dell", "Latitude 7400", "Intel Core i7-8665U", 16, 512, "nvme", "Windows", "11 Pro", "2.0"),
     ("laptop", "Dell", "Vostro 5581", "Intel Core i5-8265U", 8, 1000, "hdd", "Ubuntu", "24.04 LTS", "2.0"),
     ("laptop", "Lenovo", "ThinkPad T480", "Intel Core i5-8250U", 8, 256, "nvme", "Windows", "11 Pro", "2.0"),
-    ("laptop", "Lenovo", "ThinkPad X1 Carbon Gen 6", "Intel Core i7-8550U", 16, 512, "nvme", "Windows", "11 Pro",
-     "2.0"),
+    (
+        "laptop",
+        "Lenovo",
+        "ThinkPad X1 Carbon Gen 6",
+        "Intel Core i7-8550U",
+        16,
+        512,
+        "nvme",
+        "Windows",
+        "11 Pro",
+        "2.0",
+    ),
     ("laptop", "HP", "EliteBook 840 G5", "Intel Core i5-8350U", 8, 256, "ssd", "ChromeOS Flex", "126", "2.0"),
     ("laptop", "HP", "ProBook 450 G6", "Intel Core i3-8145U", 4, 128, "ssd", "Ubuntu", "24.04 LTS", "2.0"),
     ("desktop", "Dell", "OptiPlex 7060", "Intel Core i5-8500", 8, 256, "ssd", "Windows", "11 Pro", "2.0"),
@@ -70,8 +80,18 @@ MODELS = [
     ("hotspot", "Huawei", "E5576", "", None, None, "", "", "", ""),
 ]
 
-DEPARTMENTS = ["Adult Social Care", "Children's Services", "Finance", "Housing", "Highways", "Libraries",
-               "Revenues and Benefits", "Planning", "Waste Services", "Customer Contact Centre"]
+DEPARTMENTS = [
+    "Adult Social Care",
+    "Children's Services",
+    "Finance",
+    "Housing",
+    "Highways",
+    "Libraries",
+    "Revenues and Benefits",
+    "Planning",
+    "Waste Services",
+    "Customer Contact Centre",
+]
 
 # Where each demo device ends up, with the path it took there, and how many in a hundred do.
 # `reserved`, `on_loan` and `lost` are reached by the lending app's demo, through real loans and holds.
@@ -83,8 +103,10 @@ HISTORIES = {
     DeviceStatus.QUARANTINED: ([DeviceStatus.RECEIVED, DeviceStatus.QUARANTINED], 3),
     DeviceStatus.RECYCLED: ([DeviceStatus.RECEIVED, DeviceStatus.RECYCLED], 8),
     DeviceStatus.DESTROYED: ([DeviceStatus.RECEIVED, DeviceStatus.DESTROYED], 2),
-    DeviceStatus.GIFTED: ([DeviceStatus.RECEIVED, DeviceStatus.SANITISED, DeviceStatus.READY,
-                           DeviceStatus.RESERVED, DeviceStatus.GIFTED], 5),
+    DeviceStatus.GIFTED: (
+        [DeviceStatus.RECEIVED, DeviceStatus.SANITISED, DeviceStatus.READY, DeviceStatus.RESERVED, DeviceStatus.GIFTED],
+        5,
+    ),
 }
 
 REASONS = {
@@ -106,14 +128,19 @@ def seed_sites_and_staff(stdout) -> dict:
     sites = {}
     for code, name, kind, days in SITES:
         sites[code], _ = Site.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "opening_days": days,
-                                 "address": f"{name}, Anytown"})
+            code=code, defaults={"name": name, "kind": kind, "opening_days": days, "address": f"{name}, Anytown"}
+        )
     users = {}
     for username, first, last, role, site_codes in STAFF:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@anytown.example",
-                      "is_staff": role == ADMIN, "is_superuser": role == ADMIN},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@anytown.example",
+                "is_staff": role == ADMIN,
+                "is_superuser": role == ADMIN,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -133,9 +160,16 @@ def _pick_status(rng: random.Random) -> DeviceStatus:
 def _steps(path, received_at, *, actor, depot, shelf) -> list[Step]:
     """The demo history `path` as lifecycle steps: a day apart, at the depot until the device is on a shelf."""
     on_shelf = (S.READY, S.RESERVED, S.GIFTED)
-    return [Step(status, received_at + datetime.timedelta(days=seq - 1, hours=seq), actor,
-                 shelf if status in on_shelf else depot, REASONS[status])
-            for seq, status in enumerate(path, start=1)]
+    return [
+        Step(
+            status,
+            received_at + datetime.timedelta(days=seq - 1, hours=seq),
+            actor,
+            shelf if status in on_shelf else depot,
+            REASONS[status],
+        )
+        for seq, status in enumerate(path, start=1)
+    ]
 
 
 def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, stdout) -> int:
@@ -148,7 +182,7 @@ def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, st
     made = 0
     for start in range(0, count, BATCH):
         histories = []
-        for tag in tags[start:start + BATCH]:
+        for tag in tags[start : start + BATCH]:
             kind, make, model, cpu, ram, storage, stype, os_name, os_version, tpm = rng.choice(MODELS)
             status = _pick_status(rng)
             path = HISTORIES[status][0]
@@ -158,17 +192,30 @@ def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, st
             number = int(tag.rsplit("-", 1)[1])
             serial = f"{make[:2].upper()}{rng.randrange(16**6):06X}{number:07d}"
             device = Device(
-                asset_tag=tag, kind=kind, make=make, model=model, serial=serial,
+                asset_tag=tag,
+                kind=kind,
+                make=make,
+                model=model,
+                serial=serial,
                 imei=_demo_imei(rng, number) if kind == DeviceKind.PHONE else "",
                 council_asset_number=f"ABC{rng.randint(100000, 999999)}",
-                cpu=cpu, ram_gb=ram, storage_gb=storage, storage_type=stype, os_name=os_name, os_version=os_version,
-                tpm_version=tpm, battery_health_pct=rng.randint(55, 100) if kind != DeviceKind.DESKTOP else None,
+                cpu=cpu,
+                ram_gb=ram,
+                storage_gb=storage,
+                storage_type=stype,
+                os_name=os_name,
+                os_version=os_version,
+                tpm_version=tpm,
+                battery_health_pct=rng.randint(55, 100) if kind != DeviceKind.DESKTOP else None,
                 webcam=kind in (DeviceKind.LAPTOP, DeviceKind.TABLET, DeviceKind.PHONE),
                 has_charger=rng.random() < 0.85,
                 has_case=kind in (DeviceKind.TABLET, DeviceKind.PHONE) and rng.random() < 0.5,
-                grade=rng.choice("AABBBC") if S.SANITISED in path else "", source_department=rng.choice(DEPARTMENTS),
-                lot=f"LOT-{received_at:%Y%m}", site=rng.choice(branches) if on_shelf else depot,
-                received_at=received_at, created_by=operator,
+                grade=rng.choice("AABBBC") if S.SANITISED in path else "",
+                source_department=rng.choice(DEPARTMENTS),
+                lot=f"LOT-{received_at:%Y%m}",
+                site=rng.choice(branches) if on_shelf else depot,
+                received_at=received_at,
+                created_by=operator,
             )
             histories.append((device, _steps(path, received_at, actor=operator, depot=depot, shelf=device.site)))
         with transaction.atomic():
@@ -185,11 +232,18 @@ def _received_times(histories) -> list:
 
 def _write_evidence(devices, received_times, *, operator, verifier, rng):
     """Each device's drives, and for those its history took through `sanitised`, the wipes that let it."""
-    media = [StorageMedium(device=device, kind=device.storage_type or StorageType.SSD,
-                           make="Seagate" if device.storage_type == StorageType.HDD else "Samsung",
-                           model="PM981" if device.storage_type == StorageType.NVME else "860 EVO",
-                           serial=f"S{device.serial[2:]}", capacity_gb=device.storage_gb)
-             for device in devices if device.kind not in RESET_KINDS]
+    media = [
+        StorageMedium(
+            device=device,
+            kind=device.storage_type or StorageType.SSD,
+            make="Seagate" if device.storage_type == StorageType.HDD else "Samsung",
+            model="PM981" if device.storage_type == StorageType.NVME else "860 EVO",
+            serial=f"S{device.serial[2:]}",
+            capacity_gb=device.storage_gb,
+        )
+        for device in devices
+        if device.kind not in RESET_KINDS
+    ]
     StorageMedium.objects.bulk_create(media, batch_size=500)
     by_device = {m.device_id: m for m in media}
     records, checklists = [], []
@@ -199,21 +253,43 @@ def _write_evidence(devices, received_times, *, operator, verifier, rng):
             continue
         started = received_at + datetime.timedelta(hours=20)
         if device.kind in RESET_KINDS:
-            checklists.append(ResetChecklist(
-                device=device, cycle=1, encryption_on=True, factory_reset=True, activation_lock_removed=True,
-                sim_removed=True, sd_removed=True, operator=operator, verified_by=verifier,
-                completed_at=started))
+            checklists.append(
+                ResetChecklist(
+                    device=device,
+                    cycle=1,
+                    encryption_on=True,
+                    factory_reset=True,
+                    activation_lock_removed=True,
+                    sim_removed=True,
+                    sd_removed=True,
+                    operator=operator,
+                    verified_by=verifier,
+                    completed_at=started,
+                )
+            )
             continue
         nvme = device.storage_type == StorageType.NVME
-        records.append(R(
-            device=device, medium=by_device[device.pk], cycle=1,
-            category=R.Category.PURGE if nvme else R.Category.CLEAR,
-            technique=R.Technique.SANITIZE if nvme else R.Technique.OVERWRITE,
-            tool="nwipe", tool_version="0.34", rounds=1, started_at=started,
-            ended_at=started + datetime.timedelta(minutes=rng.randint(20, 240)), operator=operator,
-            result=R.Result.PASSED, verification_method="Last pass verified by reading back",
-            verification_result=R.Result.PASSED, verified_by=verifier,
-            verified_at=started + datetime.timedelta(hours=5), standard=R.Standard.NIST_R1))
+        records.append(
+            R(
+                device=device,
+                medium=by_device[device.pk],
+                cycle=1,
+                category=R.Category.PURGE if nvme else R.Category.CLEAR,
+                technique=R.Technique.SANITIZE if nvme else R.Technique.OVERWRITE,
+                tool="nwipe",
+                tool_version="0.34",
+                rounds=1,
+                started_at=started,
+                ended_at=started + datetime.timedelta(minutes=rng.randint(20, 240)),
+                operator=operator,
+                result=R.Result.PASSED,
+                verification_method="Last pass verified by reading back",
+                verification_result=R.Result.PASSED,
+                verified_by=verifier,
+                verified_at=started + datetime.timedelta(hours=5),
+                standard=R.Standard.NIST_R1,
+            )
+        )
     SanitisationRecord.objects.bulk_create(records, batch_size=500)
     ResetChecklist.objects.bulk_create(checklists, batch_size=500)
 

@@ -11,10 +11,10 @@ DEVICE_PAGE_STATUSES = frozenset(DeviceStatus) - {DeviceStatus.RESERVED, DeviceS
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
-    reason = forms.CharField(label="Reason", max_length=300, required=False,
-                             help_text="Recorded in the custody record")
+    reason = forms.CharField(label="Reason", max_length=300, required=False, help_text="Recorded in the custody record")
 
     def __init__(self, *args, allowed, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, DeviceStatus(s).label) for s in DeviceStatus.values
-                                            if s in allowed and s in DEVICE_PAGE_STATUSES]
+        self.fields["to_status"].choices = [
+            (s, DeviceStatus(s).label) for s in DeviceStatus.values if s in allowed and s in DEVICE_PAGE_STATUSES
+        ]

@@ -10,8 +10,12 @@ from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageT
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TAG = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 NEEDS_DRIVE = {DeviceKind.LAPTOP, DeviceKind.DESKTOP}
-WIDTH = {"width-5": "govuk-input--width-5", "width-10": "govuk-input--width-10",
-         "width-20": "govuk-input--width-20", "width-30": "govuk-input--width-30"}
+WIDTH = {
+    "width-5": "govuk-input--width-5",
+    "width-10": "govuk-input--width-10",
+    "width-20": "govuk-input--width-20",
+    "width-30": "govuk-input--width-30",
+}
 
 
 def _input(width: str, **attrs):
@@ -23,8 +27,10 @@ def _number(width: str = "width-5"):
 
 
 def default_site(user):
-    return user.sites.filter(kind=Site.Kind.DEPOT, active=True).first() or \
-        Site.objects.active().filter(kind=Site.Kind.DEPOT).first()
+    return (
+        user.sites.filter(kind=Site.Kind.DEPOT, active=True).first()
+        or Site.objects.active().filter(kind=Site.Kind.DEPOT).first()
+    )
 
 
 class SiteChoiceField(forms.ModelChoiceField):
@@ -36,27 +42,60 @@ class DeviceForm(forms.ModelForm):
     """One device, as an IT technician records it at the bench."""
 
     label = forms.CharField(
-        label="Pre-printed label", required=False, max_length=200,
+        label="Pre-printed label",
+        required=False,
+        max_length=200,
         help_text="If a label printed in advance is already on the device, scan or type it. "
-                  "Leave blank and Relay gives the device a new asset tag.",
-        widget=_input("width-20", autocomplete="off", autocapitalize="characters"))
+        "Leave blank and Relay gives the device a new asset tag.",
+        widget=_input("width-20", autocomplete="off", autocapitalize="characters"),
+    )
     # Wider than the 15 digits stored: people type IMEIs with spaces or dashes, as the box prints them.
-    imei = forms.CharField(label="IMEI", required=False, max_length=25,
-                           help_text="Phones only: dial *#06# or look on the SIM tray. 15 digits.",
-                           widget=_input("width-20", inputmode="numeric"))
+    imei = forms.CharField(
+        label="IMEI",
+        required=False,
+        max_length=25,
+        help_text="Phones only: dial *#06# or look on the SIM tray. 15 digits.",
+        widget=_input("width-20", inputmode="numeric"),
+    )
     accessories = forms.MultipleChoiceField(
-        label="Accessories included", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[("has_charger", "Charger"), ("has_case", "Case")])
+        label="Accessories included",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("has_charger", "Charger"), ("has_case", "Case")],
+    )
     webcam = forms.TypedChoiceField(
-        label="Webcam", required=False, coerce=lambda v: v == "yes", empty_value=None,
+        label="Webcam",
+        required=False,
+        coerce=lambda v: v == "yes",
+        empty_value=None,
         choices=[("", "Not checked"), ("yes", "Works"), ("no", "None, or does not work")],
-        widget=forms.RadioSelect(attrs={"inline": True}))
+        widget=forms.RadioSelect(attrs={"inline": True}),
+    )
 
     class Meta:
         model = Device
-        fields = ["kind", "make", "model", "serial", "imei", "council_asset_number", "cpu", "ram_gb", "storage_gb",
-                  "storage_type", "os_name", "os_version", "tpm_version", "battery_health_pct", "webcam",
-                  "grade", "source_department", "lot", "site", "notes"]
+        fields = [
+            "kind",
+            "make",
+            "model",
+            "serial",
+            "imei",
+            "council_asset_number",
+            "cpu",
+            "ram_gb",
+            "storage_gb",
+            "storage_type",
+            "os_name",
+            "os_version",
+            "tpm_version",
+            "battery_health_pct",
+            "webcam",
+            "grade",
+            "source_department",
+            "lot",
+            "site",
+            "notes",
+        ]
         labels = {"kind": "Type", "imei": "IMEI", "site": "Where is it now?", "lot": "Lot or batch"}
         help_texts = {
             "council_asset_number": "The council's own asset tag, from the asset register.",
@@ -65,11 +104,19 @@ class DeviceForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "grade": forms.RadioSelect,
-            "make": _input("width-20"), "model": _input("width-30"), "serial": _input("width-20"),
-"council_asset_number": _input("width-10"),
-            "cpu": _input("width-30"), "ram_gb": _number(), "storage_gb": _number(),
-            "os_name": _input("width-20"), "os_version": _input("width-10"), "tpm_version": _input("width-5"),
-            "battery_health_pct": _number(), "source_department": _input("width-30"), "lot": _input("width-20"),
+            "make": _input("width-20"),
+            "model": _input("width-30"),
+            "serial": _input("width-20"),
+            "council_asset_number": _input("width-10"),
+            "cpu": _input("width-30"),
+            "ram_gb": _number(),
+            "storage_gb": _number(),
+            "os_name": _input("width-20"),
+            "os_version": _input("width-10"),
+            "tpm_version": _input("width-5"),
+            "battery_health_pct": _number(),
+            "source_department": _input("width-30"),
+            "lot": _input("width-20"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         field_classes = {"site": SiteChoiceField}
@@ -115,8 +162,9 @@ class DeviceForm(forms.ModelForm):
         return self._unique("imei", value, "IMEI")
 
     def clean_council_asset_number(self):
-        return self._unique("council_asset_number", self.cleaned_data["council_asset_number"].strip(),
-                            "council asset number")
+        return self._unique(
+            "council_asset_number", self.cleaned_data["council_asset_number"].strip(), "council asset number"
+        )
 
     def clean(self):
         data = super().clean()
@@ -140,8 +188,9 @@ class DriveRowForm(forms.Form):
     make = forms.CharField(max_length=60, required=False, widget=_input("width-10"))
     model = forms.CharField(max_length=100, required=False, widget=_input("width-10"))
     serial = forms.CharField(label="Serial number", max_length=80, required=False, widget=_input("width-20"))
-    capacity_gb = forms.IntegerField(label="Capacity (GB)", min_value=1, max_value=1_000_000, required=False,
-                                     widget=_number())
+    capacity_gb = forms.IntegerField(
+        label="Capacity (GB)", min_value=1, max_value=1_000_000, required=False, widget=_number()
+    )
 
     def clean_serial(self):
         value = self.cleaned_data["serial"].strip()
@@ -166,12 +215,14 @@ class BaseMediumFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if self.kind in NEEDS_DRIVE and not any(form.filled() for form in self.forms):
-            self.forms[0].add_error("kind", f"A {DeviceKind(self.kind).label.lower()} needs at least one drive: "
-                                            "choose its type")
+            self.forms[0].add_error(
+                "kind", f"A {DeviceKind(self.kind).label.lower()} needs at least one drive: choose its type"
+            )
 
     def media(self) -> list[dict]:
-        return [{k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-                for form in self.forms if form.filled()]
+        return [
+            {k: v for k, v in form.cleaned_data.items() if v not in ("", None)} for form in self.forms if form.filled()
+        ]
 
 
 def medium_formset(*, data=None, initial=None, kind=None, extra=1) -> BaseMediumFormSet:
@@ -194,14 +245,19 @@ class SiteDefaultMixin:
 
 
 class UploadForm(SiteDefaultMixin, forms.ModelForm):
-    file = forms.FileField(label="CSV file", help_text="Relay's intake template or a Snipe-IT asset export, "
-                                                       "saved as CSV UTF-8. Up to 50,000 rows.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Relay's intake template or a Snipe-IT asset export, saved as CSV UTF-8. Up to 50,000 rows.",
+    )
 
     class Meta:
         model = DeviceImport
         fields = ["file", "site", "date_format", "lot"]
-        labels = {"site": "Where are the devices now?", "date_format": "How are dates written in the file?",
-                  "lot": "Lot or batch"}
+        labels = {
+            "site": "Where are the devices now?",
+            "date_format": "How are dates written in the file?",
+            "lot": "Lot or batch",
+        }
         help_texts = {"lot": "Given to rows that do not have their own."}
         widgets = {"date_format": forms.RadioSelect, "lot": _input("width-20")}
         field_classes = {"site": SiteChoiceField}
@@ -213,8 +269,9 @@ class UploadForm(SiteDefaultMixin, forms.ModelForm):
         head = upload.read(4)
         upload.seek(0)
         if head.startswith(b"PK\x03\x04"):
-            raise forms.ValidationError("This is an Excel workbook, not a CSV: in Excel choose File, Save As, "
-                                        "“CSV UTF-8 (comma delimited)”")
+            raise forms.ValidationError(
+                "This is an Excel workbook, not a CSV: in Excel choose File, Save As, “CSV UTF-8 (comma delimited)”"
+            )
         if upload.size == 0:
             raise forms.ValidationError("The file is empty")
         return upload

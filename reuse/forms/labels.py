@@ -15,15 +15,25 @@ class LabelOptionsForm(forms.Form):
     """Label size, printer and positions to skip: common to every way of printing."""
 
     template = TemplateChoiceField(
-        LabelTemplate.objects.active(), required=False, label="Label size", widget=forms.RadioSelect,
-        empty_label="The printer's usual size", blank=True,
+        LabelTemplate.objects.active(),
+        required=False,
+        label="Label size",
+        widget=forms.RadioSelect,
+        empty_label="The printer's usual size",
+        blank=True,
     )
     printer = forms.ModelChoiceField(
-        Printer.objects.active().select_related("site"), required=False, label="Printer",
-        empty_label="No printer adjustment", help_text="The printer's calibration offsets are applied to the labels.",
+        Printer.objects.active().select_related("site"),
+        required=False,
+        label="Printer",
+        empty_label="No printer adjustment",
+        help_text="The printer's calibration offsets are applied to the labels.",
     )
     skip = forms.IntegerField(
-        min_value=0, initial=0, required=False, label="Labels already used on the first sheet",
+        min_value=0,
+        initial=0,
+        required=False,
+        label="Labels already used on the first sheet",
         help_text="Counting across, then down. For a part-used sheet: 5 leaves the first 5 positions blank.",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
     )
@@ -40,8 +50,10 @@ class LabelOptionsForm(forms.Form):
             return cleaned
         skip = cleaned["skip"] = cleaned.get("skip") or 0
         if skip >= template.per_sheet:
-            self.add_error("skip", f"{template.code} has {template.per_sheet} labels a sheet: "
-                                   f"skip between 0 and {template.per_sheet - 1}")
+            self.add_error(
+                "skip",
+                f"{template.code} has {template.per_sheet} labels a sheet: skip between 0 and {template.per_sheet - 1}",
+            )
         return cleaned
 
 
@@ -50,12 +62,15 @@ class LabelPrintForm(LabelOptionsForm):
 
     device = forms.ModelMultipleChoiceField(Device.objects.all(), required=False, widget=forms.MultipleHiddenInput)
     tags = forms.CharField(
-        required=False, label="Asset tags", widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        required=False,
+        label="Asset tags",
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text="Scan or type them, one per line or separated by commas. Pre-printed labels can be reprinted too.",
     )
     status = forms.ChoiceField(
-        required=False, label="Or every device with this status", choices=[("", "Choose a status"),
-                                                                           *DeviceStatus.choices],
+        required=False,
+        label="Or every device with this status",
+        choices=[("", "Choose a status"), *DeviceStatus.choices],
     )
     field_order = ["tags", "status", "template", "printer", "skip"]
 
@@ -71,7 +86,9 @@ class LabelPrintForm(LabelOptionsForm):
 
 class PreprintForm(LabelOptionsForm):
     count = forms.IntegerField(
-        min_value=1, max_value=settings.LABELS_MAX_BATCH, label="How many labels",
+        min_value=1,
+        max_value=settings.LABELS_MAX_BATCH,
+        label="How many labels",
         help_text="Each gets a new asset tag now. Stick one on a device when it arrives and scan it at intake.",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
     )

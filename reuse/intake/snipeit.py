@@ -47,10 +47,8 @@ KIND_WORDS = [
     (DeviceKind.HOTSPOT, r"hotspots?|mifi|mobile broadband|dongles?"),
     (DeviceKind.TABLET, r"tablets?|ipads?|galaxy tab\w*|kindle"),
     (DeviceKind.PHONE, r"phones?|mobiles?|smartphones?|iphones?|handsets?|mobile phones?"),
-    (DeviceKind.LAPTOP,
-     r"laptops?|notebooks?|macbook\w*|chromebooks?|thinkpad|latitude|elitebook|probook|ultrabooks?"),
-    (DeviceKind.DESKTOP,
-     r"desktops?|workstations?|all-in-ones?|imac|optiplex|elitedesk|thinkcentre|mini pcs?|pcs?"),
+    (DeviceKind.LAPTOP, r"laptops?|notebooks?|macbook\w*|chromebooks?|thinkpad|latitude|elitebook|probook|ultrabooks?"),
+    (DeviceKind.DESKTOP, r"desktops?|workstations?|all-in-ones?|imac|optiplex|elitedesk|thinkcentre|mini pcs?|pcs?"),
 ]
 KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for kind, words in KIND_WORDS]
 
@@ -77,6 +75,7 @@ def guess_kind(*texts: str) -> str | None:
 def read_rows(table, layout, *, dates) -> list[RowPlan]:
     rows = []
     for line, cells in table.rows:
+
         def cell(key, cells=cells):
             return cells[layout.index[key]].strip() if key in layout.index else ""
 

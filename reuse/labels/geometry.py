@@ -31,8 +31,19 @@ def geometry_problems(template) -> list[tuple[str, str]]:
     Uses exact decimal arithmetic, so a sheet that fits to the hundredth of a millimetre passes.
     """
     t = template
-    needed = ("page_width_mm", "columns", "rows", "label_width_mm", "label_height_mm", "top_margin_mm",
-              "left_margin_mm", "horizontal_pitch_mm", "vertical_pitch_mm", "corner_radius_mm", "padding_mm")
+    needed = (
+        "page_width_mm",
+        "columns",
+        "rows",
+        "label_width_mm",
+        "label_height_mm",
+        "top_margin_mm",
+        "left_margin_mm",
+        "horizontal_pitch_mm",
+        "vertical_pitch_mm",
+        "corner_radius_mm",
+        "padding_mm",
+    )
     if any(getattr(t, name) is None for name in needed):
         return [("__all__", "Fill in every measurement.")]
     problems = []
@@ -51,20 +62,38 @@ def geometry_problems(template) -> list[tuple[str, str]]:
 
     width, height = Decimal(t.label_width_mm), Decimal(t.label_height_mm)
     if t.columns > 1 and Decimal(t.horizontal_pitch_mm) < width:
-        problems.append(("horizontal_pitch_mm", f"Labels in a row would overlap: the horizontal pitch "
-                         f"({t.horizontal_pitch_mm} mm) is less than the label width ({width} mm)."))
+        problems.append(
+            (
+                "horizontal_pitch_mm",
+                f"Labels in a row would overlap: the horizontal pitch "
+                f"({t.horizontal_pitch_mm} mm) is less than the label width ({width} mm).",
+            )
+        )
     if t.rows > 1 and Decimal(t.vertical_pitch_mm) < height:
-        problems.append(("vertical_pitch_mm", f"Labels in a column would overlap: the vertical pitch "
-                         f"({t.vertical_pitch_mm} mm) is less than the label height ({height} mm)."))
+        problems.append(
+            (
+                "vertical_pitch_mm",
+                f"Labels in a column would overlap: the vertical pitch "
+                f"({t.vertical_pitch_mm} mm) is less than the label height ({height} mm).",
+            )
+        )
     right = Decimal(t.left_margin_mm) + (t.columns - 1) * Decimal(t.horizontal_pitch_mm) + width
     if right > Decimal(t.page_width_mm):
-        problems.append(("__all__", f"The last column ends {right} mm from the left edge, past the "
-                         f"{t.page_width_mm} mm page width."))
+        problems.append(
+            (
+                "__all__",
+                f"The last column ends {right} mm from the left edge, past the {t.page_width_mm} mm page width.",
+            )
+        )
     if t.page_height_mm is not None:
         bottom = Decimal(t.top_margin_mm) + (t.rows - 1) * Decimal(t.vertical_pitch_mm) + height
         if bottom > Decimal(t.page_height_mm):
-            problems.append(("__all__", f"The last row ends {bottom} mm from the top edge, past the "
-                             f"{t.page_height_mm} mm page height."))
+            problems.append(
+                (
+                    "__all__",
+                    f"The last row ends {bottom} mm from the top edge, past the {t.page_height_mm} mm page height.",
+                )
+            )
     if Decimal(t.corner_radius_mm) * 2 > min(width, height):
         problems.append(("corner_radius_mm", "The corner radius is more than half the label's shorter side."))
     if Decimal(t.padding_mm) * 2 >= min(width, height):
@@ -72,8 +101,13 @@ def geometry_problems(template) -> list[tuple[str, str]]:
     if not problems:
         qr = label_layout(t).qr
         if qr < MIN_QR_MM:
-            problems.append(("__all__", f"The QR code would be {qr:.1f} mm wide; codes under {MIN_QR_MM:.0f} mm "
-                             f"do not scan reliably. Use a bigger label or show fewer lines of text."))
+            problems.append(
+                (
+                    "__all__",
+                    f"The QR code would be {qr:.1f} mm wide; codes under {MIN_QR_MM:.0f} mm "
+                    f"do not scan reliably. Use a bigger label or show fewer lines of text.",
+                )
+            )
     return problems
 
 
@@ -167,13 +201,30 @@ def label_layout(template, *, offset_x=0, offset_y=0, tag_length: int = 10) -> L
             small_pt = max(SMALL_PT[0], min(small_pt, room / small_lines / 1.25 * PT_PER_MM))
     else:
         qr, text_width, tag_pt, small_pt = qr_under, inner_w, tag_under, small_under
-    page_height = _mm(t.page_height_mm) if t.page_height_mm is not None else (
-        2 * _mm(t.top_margin_mm) + (t.rows - 1) * _mm(t.vertical_pitch_mm) + height)
+    page_height = (
+        _mm(t.page_height_mm)
+        if t.page_height_mm is not None
+        else (2 * _mm(t.top_margin_mm) + (t.rows - 1) * _mm(t.vertical_pitch_mm) + height)
+    )
     return LabelLayout(
-        page_width=_mm(t.page_width_mm), page_height=page_height, columns=t.columns, rows=t.rows,
-        label_width=width, label_height=height, top=_mm(t.top_margin_mm) + _mm(offset_y),
-        left=_mm(t.left_margin_mm) + _mm(offset_x), hpitch=_mm(t.horizontal_pitch_mm),
-        vpitch=_mm(t.vertical_pitch_mm), radius=_mm(t.corner_radius_mm), padding=padding, qr=qr, beside=beside,
-        text_width=text_width, tag_pt=tag_pt, small_pt=small_pt, show_tag=bool(t.show_tag),
-        show_service=bool(t.show_service_name), show_detail=bool(t.show_type_model),
+        page_width=_mm(t.page_width_mm),
+        page_height=page_height,
+        columns=t.columns,
+        rows=t.rows,
+        label_width=width,
+        label_height=height,
+        top=_mm(t.top_margin_mm) + _mm(offset_y),
+        left=_mm(t.left_margin_mm) + _mm(offset_x),
+        hpitch=_mm(t.horizontal_pitch_mm),
+        vpitch=_mm(t.vertical_pitch_mm),
+        radius=_mm(t.corner_radius_mm),
+        padding=padding,
+        qr=qr,
+        beside=beside,
+        text_width=text_width,
+        tag_pt=tag_pt,
+        small_pt=small_pt,
+        show_tag=bool(t.show_tag),
+        show_service=bool(t.show_service_name),
+        show_detail=bool(t.show_type_model),
     )

@@ -32,7 +32,8 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(default=timezone.now, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     devices: "models.ManyToManyField[Device, CertificateEntry]" = models.ManyToManyField(
-        Device, through="CertificateEntry", related_name="certificates")
+        Device, through="CertificateEntry", related_name="certificates"
+    )
     records = models.ManyToManyField(SanitisationRecord, related_name="certificates", blank=True)
     checklists = models.ManyToManyField(ResetChecklist, related_name="certificates", blank=True)
     # The PDF as issued, kept so that what was handed out can be shown again byte for byte.
@@ -66,8 +67,9 @@ class CertificateEntry(models.Model):
         ordering = ["device__asset_tag"]
         constraints = [
             models.UniqueConstraint(fields=["certificate", "device"], name="certificate_entry_unique"),
-            models.UniqueConstraint(fields=["device", "cycle"], condition=Q(single=True),
-                                    name="certificate_one_single_per_wipe"),
+            models.UniqueConstraint(
+                fields=["device", "cycle"], condition=Q(single=True), name="certificate_one_single_per_wipe"
+            ),
         ]
 
     def __str__(self):

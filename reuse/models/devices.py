@@ -52,8 +52,16 @@ class DeviceStatus(models.TextChoices):
 
 # Statuses a device can only hold while its current wipe stands (gate 1 passed in this intake cycle).
 # Enforced by a CheckConstraint too, so even a raw UPDATE from the shell cannot skip the wipe.
-WIPED_STATUSES = frozenset({DeviceStatus.SANITISED, DeviceStatus.REPAIR, DeviceStatus.READY, DeviceStatus.RESERVED,
-                            DeviceStatus.ON_LOAN, DeviceStatus.GIFTED})
+WIPED_STATUSES = frozenset(
+    {
+        DeviceStatus.SANITISED,
+        DeviceStatus.REPAIR,
+        DeviceStatus.READY,
+        DeviceStatus.RESERVED,
+        DeviceStatus.ON_LOAN,
+        DeviceStatus.GIFTED,
+    }
+)
 FINAL_STATUSES = frozenset({DeviceStatus.GIFTED, DeviceStatus.RECYCLED, DeviceStatus.DESTROYED})
 
 
@@ -160,8 +168,9 @@ class Device(models.Model):
     notes = models.TextField(blank=True)
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="devices")
-    status = models.CharField(max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.RECEIVED,
-                              editable=False)
+    status = models.CharField(
+        max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.RECEIVED, editable=False
+    )
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Each entry into `received` starts a new intake cycle; wipes count only for the cycle they were
     # made in, and `sanitised_cycle` records the cycle whose wipe passed gate 1.
@@ -169,8 +178,9 @@ class Device(models.Model):
     sanitised_cycle = models.PositiveIntegerField(null=True, blank=True, editable=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = DeviceQuerySet.as_manager()
 
@@ -185,8 +195,9 @@ class Device(models.Model):
             models.CheckConstraint(condition=Q(status__in=DeviceStatus.values), name="device_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=DeviceKind.values), name="device_kind_valid"),
             models.CheckConstraint(
-                condition=(~Q(status__in=sorted(WIPED_STATUSES))
-                           | Q(sanitised_cycle__isnull=False, sanitised_cycle=F("cycle"))),
+                condition=(
+                    ~Q(status__in=sorted(WIPED_STATUSES)) | Q(sanitised_cycle__isnull=False, sanitised_cycle=F("cycle"))
+                ),
                 name="device_wiped_status_needs_current_wipe",
             ),
             models.UniqueConstraint(fields=["serial"], condition=~Q(serial=""), name="device_serial_unique"),
@@ -229,8 +240,9 @@ class StorageMedium(models.Model):
     model = models.CharField(max_length=100, blank=True)
     serial = models.CharField("serial number", max_length=80, blank=True, db_index=True)
     capacity_gb = models.PositiveIntegerField("capacity (GB)", null=True, blank=True)
-    removed_at = models.DateTimeField(null=True, blank=True,
-                                      help_text="Set when the drive is taken out (destroyed or replaced).")
+    removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the drive is taken out (destroyed or replaced)."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -254,8 +266,9 @@ class CustodyEvent(models.Model):
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
@@ -287,8 +300,15 @@ class CustodyEvent(models.Model):
         """The canonical text the hash covers. Ids and statuses only: no personal data."""
         return json.dumps(
             [
-                self.device_id, self.seq, self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-                self.actor_id, self.site_id, self.from_status, self.to_status, self.reason, self.prev_hash,
+                self.device_id,
+                self.seq,
+                self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+                self.actor_id,
+                self.site_id,
+                self.from_status,
+                self.to_status,
+                self.reason,
+                self.prev_hash,
             ],
             separators=(",", ":"),
         )

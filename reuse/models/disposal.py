@@ -29,7 +29,8 @@ class DisposalBatch(models.Model):
     collected_on = models.DateField("collection date", default=timezone.localdate)
     notes = models.TextField(blank=True)
     devices: "models.ManyToManyField[Device, DisposalItem]" = models.ManyToManyField(
-        Device, through="DisposalItem", related_name="disposal_batches")
+        Device, through="DisposalItem", related_name="disposal_batches"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -123,8 +123,9 @@ class SanitisationRecord(SignOff, models.Model):
         IEEE_2883 = "ieee-2883", "IEEE 2883-2022"
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="sanitisations")
-    medium = models.ForeignKey(StorageMedium, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="sanitisations")
+    medium = models.ForeignKey(
+        StorageMedium, null=True, blank=True, on_delete=models.PROTECT, related_name="sanitisations"
+    )
     cycle = models.PositiveIntegerField(help_text="The device's intake cycle this wipe belongs to.")
     category = models.CharField(max_length=10, choices=Category.choices)
     technique = models.CharField(max_length=15, choices=Technique.choices)
@@ -137,8 +138,9 @@ class SanitisationRecord(SignOff, models.Model):
     result = models.CharField(max_length=6, choices=Result.choices)
     verification_method = models.CharField(max_length=100, blank=True)
     verification_result = models.CharField(max_length=6, choices=Result.choices, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
     standard = models.CharField(max_length=20, choices=Standard.choices, default=Standard.NIST_R1)
     evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
@@ -181,8 +183,9 @@ class ResetChecklist(SignOff, models.Model):
     sim_removed = models.BooleanField("SIM removed", default=False)
     sd_removed = models.BooleanField("SD card removed (or none fitted)", default=False)
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     completed_at = models.DateTimeField(default=timezone.now)
     notes = models.TextField(blank=True)
 
@@ -200,5 +203,8 @@ class ResetChecklist(SignOff, models.Model):
 
     @property
     def missing_items(self) -> list[str]:
-        return [str(cast(models.Field, self._meta.get_field(item)).verbose_name) for item in self.ITEMS
-                if not getattr(self, item)]
+        return [
+            str(cast(models.Field, self._meta.get_field(item)).verbose_name)
+            for item in self.ITEMS
+            if not getattr(self, item)
+        ]

@@ -81,8 +81,11 @@ class Site(models.Model):
         """The first day on or after `day` when the site is open (a due date must land on one)."""
         if not self.opening_days:
             return day
-        closed = set(self.closures.filter(date__gte=day, date__lt=day + datetime.timedelta(days=60))
-                     .values_list("date", flat=True))
+        closed = set(
+            self.closures.filter(date__gte=day, date__lt=day + datetime.timedelta(days=60)).values_list(
+                "date", flat=True
+            )
+        )
         for offset in range(60):
             candidate = day + datetime.timedelta(days=offset)
             if str(candidate.weekday()) in self.opening_days and candidate not in closed:

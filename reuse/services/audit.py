@@ -26,8 +26,13 @@ def audit_verify(*, chunk: int = 5000) -> tuple[int, list[AuditProblem]]:
 
     def close(device_id):
         if device_id is not None and last_status != statuses.get(device_id):
-            problems.append(AuditProblem(tags.get(device_id, str(device_id)), None,
-                                         f"status is {statuses.get(device_id)} but the last event says {last_status}"))
+            problems.append(
+                AuditProblem(
+                    tags.get(device_id, str(device_id)),
+                    None,
+                    f"status is {statuses.get(device_id)} but the last event says {last_status}",
+                )
+            )
 
     for event in CustodyEvent.objects.order_by("device_id", "seq").iterator(chunk_size=chunk):
         if event.device_id != current:
@@ -37,11 +42,23 @@ def audit_verify(*, chunk: int = 5000) -> tuple[int, list[AuditProblem]]:
         if event.seq != expected_seq:
             problems.append(AuditProblem(tag, event.seq, f"event {expected_seq} is missing"))
         elif event.from_status != last_status:
-            problems.append(AuditProblem(tag, event.seq, f"starts from {event.from_status or 'nothing'} but the "
-                                                         f"event before it left the device {last_status or 'nothing'}"))
+            problems.append(
+                AuditProblem(
+                    tag,
+                    event.seq,
+                    f"starts from {event.from_status or 'nothing'} but the "
+                    f"event before it left the device {last_status or 'nothing'}",
+                )
+            )
         if not step_allowed(event.from_status, event.to_status):
-            problems.append(AuditProblem(tag, event.seq, f"goes from {event.from_status or 'nothing'} to "
-                                                         f"{event.to_status}, which the lifecycle does not allow"))
+            problems.append(
+                AuditProblem(
+                    tag,
+                    event.seq,
+                    f"goes from {event.from_status or 'nothing'} to "
+                    f"{event.to_status}, which the lifecycle does not allow",
+                )
+            )
         if event.prev_hash != prev_hash:
             problems.append(AuditProblem(tag, event.seq, "does not follow on from the event before it"))
         if event.compute_hash() != event.hash:

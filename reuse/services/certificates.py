@@ -35,11 +35,15 @@ def standing_evidence(device: Device) -> tuple[list[SanitisationRecord], list[Re
     """The passing, verified wipe records (latest per drive) and the complete reset checklist for the
     device's current cycle: what gate 1 accepted."""
     records: dict[int | None, SanitisationRecord] = {}
-    for record in (SanitisationRecord.objects.passing().filter(device=device, cycle=device.cycle)
-                   .order_by("medium_id", "-ended_at")):
+    for record in (
+        SanitisationRecord.objects.passing()
+        .filter(device=device, cycle=device.cycle)
+        .order_by("medium_id", "-ended_at")
+    ):
         records.setdefault(record.medium_id, record)
-    checklist = next((c for c in ResetChecklist.objects.filter(device=device, cycle=device.cycle)
-                      if c.is_complete), None)
+    checklist = next(
+        (c for c in ResetChecklist.objects.filter(device=device, cycle=device.cycle) if c.is_complete), None
+    )
     return list(records.values()), [checklist] if checklist else []
 
 
@@ -48,17 +52,19 @@ def _check_certifiable(devices: Sequence[Device]):
     if not_wiped:
         names = ", ".join(f"{d.asset_tag} ({d.get_status_display().lower()})" for d in not_wiped[:20])
         more = f" and {len(not_wiped) - 20} more" if len(not_wiped) > 20 else ""
-        raise DomainError("not_sanitised", f"Only devices marked sanitised in their current intake can be "
-                                           f"certified. Not yet: {names}{more}.",
-                          devices=[d.asset_tag for d in not_wiped])
+        raise DomainError(
+            "not_sanitised",
+            f"Only devices marked sanitised in their current intake can be certified. Not yet: {names}{more}.",
+            devices=[d.asset_tag for d in not_wiped],
+        )
 
 
 @transaction.atomic
 def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
-    certificate = Certificate.objects.create(number=certificate_number(),
-                                             issued_by=actor)
+    certificate = Certificate.objects.create(number=certificate_number(), issued_by=actor)
     CertificateEntry.objects.bulk_create(
-        [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices])
+        [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices]
+    )
     records, checklists = [], []
     for device in devices:
         found_records, found_checklists = standing_evidence(device)
@@ -82,26 +88,28 @@ def certificate_issue(*, devices: Sequence[Device], actor) -> Certificate:
         raise DomainError("certificate_empty", "Choose at least one device to certify.")
     _check_certifiable(devices)
     if len(devices) == 1:
-        existing = Certificate.objects.filter(entries__device=devices[0], entries__cycle=devices[0].cycle,
-                                              entries__single=True).first()
+        existing = Certificate.objects.filter(
+            entries__device=devices[0], entries__cycle=devices[0].cycle, entries__single=True
+        ).first()
         if existing:
             return existing
         try:
             return _create(devices, actor, single=True)
         except IntegrityError:  # a second click won the race: theirs is the certificate
-            return Certificate.objects.get(entries__device=devices[0], entries__cycle=devices[0].cycle,
-                                           entries__single=True)
+            return Certificate.objects.get(
+                entries__device=devices[0], entries__cycle=devices[0].cycle, entries__single=True
+            )
     return _create(devices, actor, single=False)
 
 
 def certificate_context(certificate: Certificate) -> dict:
     """What the PDF and the public verification page show, grouped by device, in tag order."""
     entries = list(certificate.entries.select_related("device"))
-    records = (certificate.records.select_related("medium", "operator", "verified_by", "evidence")
-               .order_by("medium_id"))
+    records = certificate.records.select_related("medium", "operator", "verified_by", "evidence").order_by("medium_id")
     checklists = certificate.checklists.select_related("operator", "verified_by")
     by_device: dict[int, dict[str, Any]] = {
-        e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries}
+        e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries
+    }
     for record in records:
         by_device[record.device_id]["records"].append(record)
     for checklist in checklists:
@@ -132,8 +140,9 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     pdf = certificate_pdf(certificate)
     certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf=certificate.pdf.name,
-                                                                          pdf_sha256=certificate.pdf_sha256)
+    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=certificate.pdf.name, pdf_sha256=certificate.pdf_sha256
+    )
     if updated != 1:  # rendered twice at once: keep the first, drop this copy
         certificate.pdf.storage.delete(certificate.pdf.name)
         certificate.refresh_from_db()

@@ -23,8 +23,12 @@ def _check_preprinted(tag: str) -> None:
     if (spare and spare["device_id"]) or Device.objects.filter(asset_tag=tag).exists():
         raise DomainError("tag_already_used", used, tag=tag)
     if spare is None:
-        raise DomainError("unknown_tag", f"{tag} is not one of our pre-printed labels. Check the label, or leave "
-                          "the tag empty to have one allocated.", tag=tag)
+        raise DomainError(
+            "unknown_tag",
+            f"{tag} is not one of our pre-printed labels. Check the label, or leave "
+            "the tag empty to have one allocated.",
+            tag=tag,
+        )
 
 
 @transaction.atomic
@@ -50,7 +54,8 @@ def device_register(*, actor, site: Site, reason: str = "Received from council I
     if supplied:
         # Conditional: of two desks scanning the same label at once, only one claims it.
         claimed = PreprintedTag.objects.filter(asset_tag=tag, device__isnull=True).update(
-            device=device, claimed_at=timezone.now())
+            device=device, claimed_at=timezone.now()
+        )
         if claimed != 1:
             raise DomainError("tag_already_used", TAG_USED.format(tag=tag), tag=tag)
     append_event(device=device, to_status=FIRST_STATUS, from_status="", actor=actor, site=site, reason=reason)

@@ -61,15 +61,17 @@ class _HashingFile(File):
         upload: Any = self.file
         if hasattr(upload, "seek"):
             upload.seek(0)
-        source = upload.chunks(chunk_size) if hasattr(upload, "chunks") else iter(
-            lambda: upload.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
+        source = (
+            upload.chunks(chunk_size)
+            if hasattr(upload, "chunks")
+            else iter(lambda: upload.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
+        )
         for chunk in source:
             if self.count == 0:
                 _check_start(self.content_type, chunk)
             self.count += len(chunk)
             if self.count > self.limit:
-                raise DomainError("evidence_too_large",
-                                  f"The file is larger than {self.limit // (1024 * 1024)} MB.")
+                raise DomainError("evidence_too_large", f"The file is larger than {self.limit // (1024 * 1024)} MB.")
             if self.decoder is not None:
                 try:
                     self.decoder.decode(chunk)

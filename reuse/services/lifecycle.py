@@ -61,28 +61,59 @@ def status_changes(device: Device, to_status: str) -> dict:
     return changes
 
 
-def _chained(*, device: Device, seq: int, prev_hash: str, from_status: str, to_status: str, actor,
-             site: Site | None, reason: str, at: datetime.datetime) -> CustodyEvent:
+def _chained(
+    *,
+    device: Device,
+    seq: int,
+    prev_hash: str,
+    from_status: str,
+    to_status: str,
+    actor,
+    site: Site | None,
+    reason: str,
+    at: datetime.datetime,
+) -> CustodyEvent:
     """One custody event, hashed onto the one before it (`prev_hash`; "" for the first)."""
-    event = CustodyEvent(device=device, seq=seq, at=at, actor=actor, site=site, from_status=from_status,
-                         to_status=to_status, reason=reason[:300], prev_hash=prev_hash)
+    event = CustodyEvent(
+        device=device,
+        seq=seq,
+        at=at,
+        actor=actor,
+        site=site,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:300],
+        prev_hash=prev_hash,
+    )
     event.hash = event.compute_hash()
     return event
 
 
 def _announce(device: Device, from_status: str, to_status: str):
     device_id, site_id = device.pk, device.site_id
-    transaction.on_commit(lambda: device_changed.send(
-        sender=Device, device_id=device_id, from_status=from_status, to_status=to_status, site_id=site_id))
+    transaction.on_commit(
+        lambda: device_changed.send(
+            sender=Device, device_id=device_id, from_status=from_status, to_status=to_status, site_id=site_id
+        )
+    )
 
 
-def append_event(*, device: Device, to_status: str, from_status: str, actor, site: Site | None,
-                 reason: str, at=None) -> CustodyEvent:
+def append_event(
+    *, device: Device, to_status: str, from_status: str, actor, site: Site | None, reason: str, at=None
+) -> CustodyEvent:
     """Append one custody event to `device`'s hash chain. Call inside the transaction that changes it."""
     last = CustodyEvent.objects.filter(device=device).order_by("-seq").values("seq", "hash").first()
-    event = _chained(device=device, seq=(last["seq"] + 1) if last else 1, prev_hash=last["hash"] if last else "",
-                     from_status=from_status, to_status=to_status, actor=actor, site=site, reason=reason,
-                     at=at or timezone.now())
+    event = _chained(
+        device=device,
+        seq=(last["seq"] + 1) if last else 1,
+        prev_hash=last["hash"] if last else "",
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        site=site,
+        reason=reason,
+        at=at or timezone.now(),
+    )
     try:
         with transaction.atomic():
             event.save()
@@ -112,8 +143,12 @@ def _replay(device: Device, steps: Sequence[Step]) -> None:
     device.cycle, device.sanitised_cycle = 1, None
     for step in steps:
         if not step_allowed(from_status, step.to_status):
-            raise DomainError("transition_not_allowed", f"{device.asset_tag}: {from_status or 'nothing'} cannot "
-                              f"become {step.to_status}.", from_status=from_status, to_status=step.to_status)
+            raise DomainError(
+                "transition_not_allowed",
+                f"{device.asset_tag}: {from_status or 'nothing'} cannot become {step.to_status}.",
+                from_status=from_status,
+                to_status=step.to_status,
+            )
         if from_status and step.to_status != from_status:
             for field, value in status_changes(device, step.to_status).items():
                 setattr(device, field, value)
@@ -124,8 +159,17 @@ def _history_events(device: Device, steps: Sequence[Step]) -> list[CustodyEvent]
     events: list[CustodyEvent] = []
     from_status, prev_hash = "", ""
     for seq, step in enumerate(steps, start=1):
-        event = _chained(device=device, seq=seq, prev_hash=prev_hash, from_status=from_status,
-                         to_status=step.to_status, actor=step.actor, site=step.site, reason=step.reason, at=step.at)
+        event = _chained(
+            device=device,
+            seq=seq,
+            prev_hash=prev_hash,
+            from_status=from_status,
+            to_status=step.to_status,
+            actor=step.actor,
+            site=step.site,
+            reason=step.reason,
+            at=step.at,
+        )
         events.append(event)
         from_status, prev_hash = step.to_status, event.hash
     return events
@@ -143,7 +187,8 @@ def devices_create(histories: Sequence[tuple[Device, Sequence[Step]]], *, batch_
         _replay(device, steps)
     devices = Device.objects.bulk_create([device for device, _steps in histories], batch_size=batch_size)
     CustodyEvent.objects.bulk_create(
-        [event for device, steps in histories for event in _history_events(device, steps)], batch_size=batch_size)
+        [event for device, steps in histories for event in _history_events(device, steps)], batch_size=batch_size
+    )
     return devices
 
 
@@ -153,8 +198,7 @@ def received(*, at: datetime.datetime, actor, site: Site, reason: str) -> list[S
 
 
 @transaction.atomic
-def device_transition(*, device: Device, to_status: str, actor, reason: str = "", site: Site | None = None
-                      ) -> Device:
+def device_transition(*, device: Device, to_status: str, actor, reason: str = "", site: Site | None = None) -> Device:
     """Move `device` to `to_status`: the only code that changes a device's status.
 
     Checks the transition table and the gates against a fresh copy of the row, updates it only if
@@ -180,8 +224,15 @@ def device_transition(*, device: Device, to_status: str, actor, reason: str = ""
     updated = Device.objects.filter(pk=current.pk, status=from_status, cycle=current.cycle).update(**changes)
     if updated != 1:
         raise DomainError("concurrent_change", CONCURRENT)
-    append_event(device=current, to_status=to_status, from_status=from_status, actor=actor,
-                 site=site or current.site, reason=reason, at=now)
+    append_event(
+        device=current,
+        to_status=to_status,
+        from_status=from_status,
+        actor=actor,
+        site=site or current.site,
+        reason=reason,
+        at=now,
+    )
     for field, value in changes.items():
         setattr(device, field, value)
     _announce(device, from_status, to_status)
@@ -195,8 +246,14 @@ def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Devic
         return device
     old_site = device.site
     Device.objects.filter(pk=device.pk).update(site=site)
-    append_event(device=device, to_status=device.status, from_status=device.status, actor=actor, site=site,
-                 reason=(reason or f"Moved from {old_site} to {site}"))
+    append_event(
+        device=device,
+        to_status=device.status,
+        from_status=device.status,
+        actor=actor,
+        site=site,
+        reason=(reason or f"Moved from {old_site} to {site}"),
+    )
     device.site = site
     _announce(device, device.status, device.status)
     return device
@@ -204,5 +261,6 @@ def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Devic
 
 def custody_note(*, device: Device, actor, reason: str) -> CustodyEvent:
     """A custody event that changes no status (a drive added or removed): the record says what happened."""
-    return append_event(device=device, to_status=device.status, from_status=device.status, actor=actor,
-                        site=device.site, reason=reason)
+    return append_event(
+        device=device, to_status=device.status, from_status=device.status, actor=actor, site=device.site, reason=reason
+    )

@@ -42,8 +42,7 @@ def _require_received(device: Device, doing: str):
 
 def _require_separate(actor, item: SanitisationRecord | ResetChecklist, what: str):
     if item.is_own_work(actor):
-        raise DomainError("verifier_is_operator",
-                          f"A second technician must verify {what}: you recorded it yourself.")
+        raise DomainError("verifier_is_operator", f"A second technician must verify {what}: you recorded it yourself.")
 
 
 def wipe_predates_return(device: Device, started_at: datetime.datetime) -> bool:
@@ -56,16 +55,25 @@ def wipe_predates_return(device: Device, started_at: datetime.datetime) -> bool:
 
 
 @transaction.atomic
-def medium_add(*, device: Device, actor, kind: str, make: str = "", model: str = "", serial: str = "",
-               capacity_gb: int | None = None) -> StorageMedium:
+def medium_add(
+    *,
+    device: Device,
+    actor,
+    kind: str,
+    make: str = "",
+    model: str = "",
+    serial: str = "",
+    capacity_gb: int | None = None,
+) -> StorageMedium:
     """Record a drive found in `device`. Only while received, so it is wiped before the device moves on."""
     current = _locked(device)
     _require_received(current, "drives can be added")
     serial = serial.strip()
     if serial and current.media.filter(serial__iexact=serial, removed_at__isnull=True).exists():
         raise DomainError("medium_duplicate", f"{current.asset_tag} already has a drive with serial {serial}.")
-    medium = StorageMedium.objects.create(device=current, kind=kind, make=make.strip(), model=model.strip(),
-                                          serial=serial, capacity_gb=capacity_gb)
+    medium = StorageMedium.objects.create(
+        device=current, kind=kind, make=make.strip(), model=model.strip(), serial=serial, capacity_gb=capacity_gb
+    )
     custody_note(device=current, actor=actor, reason=f"Storage added: {medium}")
     return medium
 
@@ -75,8 +83,10 @@ def medium_remove(*, medium: StorageMedium, actor, reason: str) -> StorageMedium
     """Mark a drive as taken out (destroyed or replaced). Its wipe records stay on file."""
     current = _locked(medium.device)
     if current.status not in MEDIA_REMOVABLE_STATUSES:
-        raise DomainError("media_locked", f"{current.asset_tag} is {current.get_status_display().lower()}: "
-                                          "its drives cannot be changed now.")
+        raise DomainError(
+            "media_locked",
+            f"{current.asset_tag} is {current.get_status_display().lower()}: its drives cannot be changed now.",
+        )
     now = timezone.now()
     if StorageMedium.objects.filter(pk=medium.pk, removed_at__isnull=True).update(removed_at=now) != 1:
         raise DomainError("medium_already_removed", f"{medium} has already been removed.")
@@ -87,10 +97,23 @@ def medium_remove(*, medium: StorageMedium, actor, reason: str) -> StorageMedium
 
 @transaction.atomic
 def sanitisation_record(
-    *, device: Device, medium: StorageMedium, actor, category: str, technique: str, tool: str,
-    started_at: datetime.datetime, ended_at: datetime.datetime, result: str, tool_version: str = "",
-    rounds: int = 1, verification_method: str = "", verification_result: str = "",
-    standard: str = SanitisationRecord.Standard.NIST_R1, evidence=None, notes: str = "",
+    *,
+    device: Device,
+    medium: StorageMedium,
+    actor,
+    category: str,
+    technique: str,
+    tool: str,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    result: str,
+    tool_version: str = "",
+    rounds: int = 1,
+    verification_method: str = "",
+    verification_result: str = "",
+    standard: str = SanitisationRecord.Standard.NIST_R1,
+    evidence=None,
+    notes: str = "",
 ) -> SanitisationRecord:
     """Record how one drive of a received device was wiped, with `actor` as operator. Unverified until a
     second technician confirms it (`sanitisation_verify`)."""
@@ -103,18 +126,34 @@ def sanitisation_record(
     if ended_at > timezone.now() + CLOCK_SKEW:
         raise DomainError("wipe_times", "The wipe cannot end in the future.")
     if wipe_predates_return(current, started_at):
-        raise DomainError("wipe_times", f"{current.asset_tag} came back on "
-                          f"{timezone.localtime(current.status_changed_at):%d/%m/%Y at %H:%M}: "
-                          "a wipe started before then does not count.")
+        raise DomainError(
+            "wipe_times",
+            f"{current.asset_tag} came back on "
+            f"{timezone.localtime(current.status_changed_at):%d/%m/%Y at %H:%M}: "
+            "a wipe started before then does not count.",
+        )
     if (category == SanitisationRecord.Category.DESTROY) != (technique == SanitisationRecord.Technique.SHRED):
         raise DomainError("wipe_category", "Shredding is the Destroy category, and Destroy means shredding.")
     if rounds < 1:
         raise DomainError("wipe_rounds", "A wipe has at least one round.")
     return SanitisationRecord.objects.create(
-        device=current, medium=medium, cycle=current.cycle, category=category, technique=technique,
-        tool=tool.strip(), tool_version=tool_version.strip(), rounds=rounds, started_at=started_at,
-        ended_at=ended_at, operator=actor, result=result, verification_method=verification_method.strip(),
-        verification_result=verification_result, standard=standard, evidence=evidence, notes=notes.strip(),
+        device=current,
+        medium=medium,
+        cycle=current.cycle,
+        category=category,
+        technique=technique,
+        tool=tool.strip(),
+        tool_version=tool_version.strip(),
+        rounds=rounds,
+        started_at=started_at,
+        ended_at=ended_at,
+        operator=actor,
+        result=result,
+        verification_method=verification_method.strip(),
+        verification_result=verification_result,
+        standard=standard,
+        evidence=evidence,
+        notes=notes.strip(),
     )
 
 
@@ -131,12 +170,16 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
     if record.verified_by_id is not None:
         raise DomainError("already_verified", "Someone has already verified this wipe.")
     if record.cycle != device.cycle:
-        raise DomainError("record_stale", "This wipe was recorded before the device last came back; "
-                                          "it no longer counts and cannot be verified.")
+        raise DomainError(
+            "record_stale",
+            "This wipe was recorded before the device last came back; it no longer counts and cannot be verified.",
+        )
     _require_separate(actor, record, "this wipe")
     if confirm and not record.is_confirmable:
-        raise DomainError("not_verifiable", "Only a wipe that passed, with a verification that passed, can be "
-                                            "confirmed. Record a new wipe instead.")
+        raise DomainError(
+            "not_verifiable",
+            "Only a wipe that passed, with a verification that passed, can be confirmed. Record a new wipe instead.",
+        )
     if not confirm and not reason.strip():
         raise DomainError("reason_required", "Say why you are rejecting this wipe.")
     now = timezone.now()
@@ -153,19 +196,35 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
 
 
 @transaction.atomic
-def reset_checklist_record(*, device: Device, actor, encryption_on: bool, factory_reset: bool,
-                           activation_lock_removed: bool, sim_removed: bool, sd_removed: bool,
-                           notes: str = "") -> ResetChecklist:
+def reset_checklist_record(
+    *,
+    device: Device,
+    actor,
+    encryption_on: bool,
+    factory_reset: bool,
+    activation_lock_removed: bool,
+    sim_removed: bool,
+    sd_removed: bool,
+    notes: str = "",
+) -> ResetChecklist:
     """Record a phone, tablet or hotspot's reset, item by item, with `actor` as operator."""
     current = _locked(device)
     _require_received(current, "reset checklists can be recorded")
     if current.kind not in RESET_KINDS:
-        raise DomainError("checklist_not_needed", f"{current.get_kind_display()}s are wiped drive by drive, "
-                                                  "not with a reset checklist.")
+        raise DomainError(
+            "checklist_not_needed",
+            f"{current.get_kind_display()}s are wiped drive by drive, not with a reset checklist.",
+        )
     return ResetChecklist.objects.create(
-        device=current, cycle=current.cycle, operator=actor, encryption_on=encryption_on,
-        factory_reset=factory_reset, activation_lock_removed=activation_lock_removed, sim_removed=sim_removed,
-        sd_removed=sd_removed, notes=notes.strip(),
+        device=current,
+        cycle=current.cycle,
+        operator=actor,
+        encryption_on=encryption_on,
+        factory_reset=factory_reset,
+        activation_lock_removed=activation_lock_removed,
+        sim_removed=sim_removed,
+        sd_removed=sd_removed,
+        notes=notes.strip(),
     )
 
 
@@ -177,8 +236,10 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
         raise DomainError("record_stale", "This checklist was recorded before the device last came back.")
     _require_separate(actor, checklist, "this checklist")
     if checklist.missing_items:
-        raise DomainError("checklist_incomplete", "Only a complete checklist can be verified; still to do: "
-                                                  f"{', '.join(checklist.missing_items)}.")
+        raise DomainError(
+            "checklist_incomplete",
+            f"Only a complete checklist can be verified; still to do: {', '.join(checklist.missing_items)}.",
+        )
     if ResetChecklist.objects.filter(pk=checklist.pk, verified_by__isnull=True).update(verified_by=actor) != 1:
         raise DomainError("already_verified", "Someone has already verified this checklist.")
     checklist.verified_by = actor
@@ -186,6 +247,7 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
 
 
 # Batches -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class BatchOutcome:
@@ -203,8 +265,12 @@ def batch_mark_sanitised(*, devices: Iterable[Device], actor, reason: str = "") 
     outcome = BatchOutcome(done=[], failed=[])
     for device in devices:
         try:
-            device_transition(device=device, to_status=S.SANITISED, actor=actor,
-                              reason=reason or "All storage wiped and verified (batch)")
+            device_transition(
+                device=device,
+                to_status=S.SANITISED,
+                actor=actor,
+                reason=reason or "All storage wiped and verified (batch)",
+            )
         except DomainError as error:
             outcome.failed.append((device, error))
         else:
@@ -226,8 +292,9 @@ class VerifyOutcome:
     refused: list[tuple[SanitisationRecord | ResetChecklist, DomainError]]
 
 
-def sanitisation_confirm_many(*, records: Iterable[SanitisationRecord] = (),
-                              checklists: Iterable[ResetChecklist] = (), actor) -> VerifyOutcome:
+def sanitisation_confirm_many(
+    *, records: Iterable[SanitisationRecord] = (), checklists: Iterable[ResetChecklist] = (), actor
+) -> VerifyOutcome:
     """Confirm many wipe records and reset checklists at once, each through its own verify service (so the
     separate-verifier rule and the stale-cycle checks hold), one transaction each: a refusal leaves the
     others confirmed. Rejecting stays one at a time, because each rejection needs its own reason."""

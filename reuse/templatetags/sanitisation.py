@@ -27,8 +27,11 @@ def _medium_state(records) -> tuple[str, str]:
 @register.inclusion_tag("reuse/device/_sanitisation.html", takes_context=True)
 def sanitisation_panel(context, device):
     user = context["request"].user
-    records = list(device.sanitisations.select_related("medium", "operator", "verified_by", "evidence")
-                   .order_by("-ended_at", "-pk"))
+    records = list(
+        device.sanitisations.select_related("medium", "operator", "verified_by", "evidence").order_by(
+            "-ended_at", "-pk"
+        )
+    )
     current = [r for r in records if r.cycle == device.cycle]
     media = list(device.media.order_by("removed_at", "id"))
     for medium in media:

@@ -40,8 +40,12 @@ def certificate_pdf(request, number: str):
     if not certificate.pdf:
         messages.info(request, "The certificate is still being prepared. Try again in a minute.")
         return redirect(certificate)
-    response = FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -51,8 +51,9 @@ def device_transition_view(request, tag: str):
     if request.method == "POST" and form.is_valid():
         to_status = form.cleaned_data["to_status"]
         try:
-            device_transition(device=device, to_status=to_status, actor=request.user,
-                              reason=form.cleaned_data["reason"])
+            device_transition(
+                device=device, to_status=to_status, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             form.add_error(None, f"{device.asset_tag} cannot become {DeviceStatus(to_status).label.lower()}:")
             show_refusal(form, error)

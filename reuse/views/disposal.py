@@ -16,8 +16,11 @@ from reuse.views.devices import selected_ids
 
 @role_required(IT)
 def disposal_list(request):
-    batches = (DisposalBatch.objects.annotate(device_count=Count("items")).select_related("created_by")
-               .order_by("-created_at", "-pk"))
+    batches = (
+        DisposalBatch.objects.annotate(device_count=Count("items"))
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     return render(request, "reuse/disposal/list.html", {"page": page})
 
@@ -28,8 +31,9 @@ def disposal_new(request):
     initial = {}
     ids = selected_ids(request.GET.getlist("device"))
     if ids:
-        initial["tags"] = "\n".join(Device.objects.filter(pk__in=ids).order_by("asset_tag")
-                                    .values_list("asset_tag", flat=True))
+        initial["tags"] = "\n".join(
+            Device.objects.filter(pk__in=ids).order_by("asset_tag").values_list("asset_tag", flat=True)
+        )
     form = DisposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -44,9 +48,12 @@ def disposal_new(request):
             except DomainError as error:
                 form.add_error("tags", error.message)
             else:
-                messages.success(request, f"Disposal batch {batch.reference}: {len(devices)} device"
-                                          f"{'s' if len(devices) != 1 else ''} {batch.get_method_display().lower()}d"
-                                          f" by {batch.recycler}.")
+                messages.success(
+                    request,
+                    f"Disposal batch {batch.reference}: {len(devices)} device"
+                    f"{'s' if len(devices) != 1 else ''} {batch.get_method_display().lower()}d"
+                    f" by {batch.recycler}.",
+                )
                 return redirect(batch)
     return render(request, "reuse/disposal/new.html", {"form": form})
 
@@ -58,8 +65,9 @@ def disposal_detail(request, reference: str):
     form = DestructionCertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            disposal_batch_record_certificate(batch=batch, actor=request.user,
-                                              reference=form.cleaned_data["destruction_certificate"])
+            disposal_batch_record_certificate(
+                batch=batch, actor=request.user, reference=form.cleaned_data["destruction_certificate"]
+            )
         except DomainError as error:
             form.add_error("destruction_certificate", error.message)
         else:

@@ -26,19 +26,71 @@ from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
 COLUMNS = [  # sort parameter, heading, numeric
-    ("tag", "Asset tag", False), ("model", "Device", False),
-    ("serial", "Serial number", False), ("status", "Status", False), ("site", "Site", False),
-    ("ram", "RAM", True), ("storage", "Storage", True), ("received", "Received", False),
+    ("tag", "Asset tag", False),
+    ("model", "Device", False),
+    ("serial", "Serial number", False),
+    ("status", "Status", False),
+    ("site", "Site", False),
+    ("ram", "RAM", True),
+    ("storage", "Storage", True),
+    ("received", "Received", False),
 ]
-EXPORT_HEADINGS = ["Asset tag", "Type", "Make", "Model", "Serial number", "IMEI", "Council asset number", "Status",
-                   "Site", "Grade", "CPU", "RAM (GB)", "Storage (GB)", "Storage type", "Operating system",
-                   "OS version", "Source department", "Lot", "Received date"]
-EXPORT_FIELDS = ["asset_tag", "kind", "make", "model", "serial", "imei", "council_asset_number", "status",
-                 "site__name", "grade", "cpu", "ram_gb", "storage_gb", "storage_type", "os_name", "os_version",
-                 "source_department", "lot", "received_at"]
+EXPORT_HEADINGS = [
+    "Asset tag",
+    "Type",
+    "Make",
+    "Model",
+    "Serial number",
+    "IMEI",
+    "Council asset number",
+    "Status",
+    "Site",
+    "Grade",
+    "CPU",
+    "RAM (GB)",
+    "Storage (GB)",
+    "Storage type",
+    "Operating system",
+    "OS version",
+    "Source department",
+    "Lot",
+    "Received date",
+]
+EXPORT_FIELDS = [
+    "asset_tag",
+    "kind",
+    "make",
+    "model",
+    "serial",
+    "imei",
+    "council_asset_number",
+    "status",
+    "site__name",
+    "grade",
+    "cpu",
+    "ram_gb",
+    "storage_gb",
+    "storage_type",
+    "os_name",
+    "os_version",
+    "source_department",
+    "lot",
+    "received_at",
+]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LISTED_FIELDS = ["asset_tag", "kind", "grade", "make", "model", "serial", "status", "site__name", "ram_gb",
-                 "storage_gb", "received_at"]  # what a table row shows: the page query loads nothing else
+LISTED_FIELDS = [
+    "asset_tag",
+    "kind",
+    "grade",
+    "make",
+    "model",
+    "serial",
+    "status",
+    "site__name",
+    "ram_gb",
+    "storage_gb",
+    "received_at",
+]  # what a table row shows: the page query loads nothing else
 
 
 def _bulk_action_urls() -> dict:
@@ -54,8 +106,14 @@ def _columns(current: str) -> list[dict]:
     columns = []
     for param, heading, numeric in COLUMNS:
         state = "ascending" if current == param else "descending" if current == f"-{param}" else "none"
-        columns.append({"heading": heading, "numeric": numeric, "aria_sort": state,
-                        "next": f"-{param}" if state == "ascending" else param})
+        columns.append(
+            {
+                "heading": heading,
+                "numeric": numeric,
+                "aria_sort": state,
+                "next": f"-{param}" if state == "ascending" else param,
+            }
+        )
     return columns
 
 
@@ -70,13 +128,18 @@ def device_list(request):
     per_page = _per_page(request.GET.get("per_page"))
     page = Paginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
     can_act = has_role(request.user, IT, ADMIN)
-    intake = device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() \
-        else None
+    intake = (
+        device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() else None
+    )
     context = {
-        "filter": device_filter, "page": page, "per_page": per_page, "page_sizes": PAGE_SIZES,
+        "filter": device_filter,
+        "page": page,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
         "columns": _columns(request.GET.get("sort", "")),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "can_act": can_act, "action_urls": _bulk_action_urls() if can_act else {},
+        "can_act": can_act,
+        "action_urls": _bulk_action_urls() if can_act else {},
         "move_sites": [s for s in sites if s.active] if can_act else [],
         "intake": DeviceImport.objects.filter(pk=intake).first() if intake else None,
         "filtered": any(v for k, v in request.GET.items() if k not in {"page", "per_page", "sort"}),
@@ -103,8 +166,11 @@ def safe_cell(value) -> str:
 @role_required(IT, DESK, COORDINATOR)
 def device_export(request):
     """The filtered list as CSV: every matching device, not only one page, streamed."""
-    device_filter = DeviceFilter(request.GET or None, queryset=Device.objects.visible_to(request.user),
-                                 sites=list(Site.objects.visible_to(request.user)))
+    device_filter = DeviceFilter(
+        request.GET or None,
+        queryset=Device.objects.visible_to(request.user),
+        sites=list(Site.objects.visible_to(request.user)),
+    )
     rows = device_filter.qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
     tz = timezone.get_current_timezone()
@@ -134,8 +200,9 @@ def device_bulk_move(request):
         return redirect(back)
     site = form.cleaned_data["site"]
     try:
-        moved, skipped = devices_move(devices=form.cleaned_data["device"].select_related("site"), site=site,
-                                      actor=request.user)
+        moved, skipped = devices_move(
+            devices=form.cleaned_data["device"].select_related("site"), site=site, actor=request.user
+        )
     except DomainError as exc:
         messages.error(request, f"{exc.message} Nothing was moved.")
         return redirect(back)

@@ -64,8 +64,7 @@ def medium_remove(request, tag: str, pk: int):
         else:
             messages.success(request, f"Marked {medium} as removed from {device.asset_tag}.")
             return redirect(device)
-    return render(request, "reuse/sanitisation/medium_remove.html",
-                  {"device": device, "medium": medium, "form": form})
+    return render(request, "reuse/sanitisation/medium_remove.html", {"device": device, "medium": medium, "form": form})
 
 
 @role_required(IT)
@@ -81,8 +80,9 @@ def record_wipe(request, tag: str, medium_pk: int):
         try:
             if upload:
                 stored = evidence_store(upload=upload, actor=request.user)
-            services.sanitisation_record(device=device, medium=medium, actor=request.user,
-                                         evidence=stored[0] if stored else None, **data)
+            services.sanitisation_record(
+                device=device, medium=medium, actor=request.user, evidence=stored[0] if stored else None, **data
+            )
         except DomainError as error:
             evidence_discard(stored)
             field = "evidence" if error.code.startswith("evidence") else None
@@ -97,13 +97,15 @@ def record_wipe(request, tag: str, medium_pk: int):
 @GET_POST
 def record_verify(request, pk: int):
     record = get_object_or_404(
-        SanitisationRecord.objects.select_related("device", "medium", "operator", "verified_by", "evidence"), pk=pk)
+        SanitisationRecord.objects.select_related("device", "medium", "operator", "verified_by", "evidence"), pk=pk
+    )
     form = VerifyRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"
         try:
-            services.sanitisation_verify(record=record, actor=request.user, confirm=confirm,
-                                         reason=form.cleaned_data["reason"])
+            services.sanitisation_verify(
+                record=record, actor=request.user, confirm=confirm, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -146,8 +148,12 @@ def checklist_verify(request, pk: int):
 def evidence_download(request, pk: int):
     """The tool's report, byte for byte, always as a download: never rendered by the browser."""
     evidence = get_object_or_404(Evidence, pk=pk)
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
@@ -163,18 +169,27 @@ REFUSALS_KEY = "sanitisation_confirm_refusals"
 
 @role_required(IT)
 def sanitisation_home(request):
-    records = (SanitisationRecord.objects.verification_queue(request.user)
-               .select_related("device", "medium", "operator", "evidence"))
+    records = SanitisationRecord.objects.verification_queue(request.user).select_related(
+        "device", "medium", "operator", "evidence"
+    )
     checklists = ResetChecklist.objects.verification_queue(request.user).select_related("device", "operator")
     page = Paginator(records, LIST_MAX).get_page(request.GET.get("page"))
     lots = Device.objects.received_lots().values("lot").annotate(devices=Count("id"))[:200]
-    return render(request, "reuse/sanitisation/home.html", {
-        "records": page.object_list, "page": page, "record_count": page.paginator.count,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "checklists": checklists[:LIST_MAX], "checklist_count": checklists.count(),
-        "refusals": request.session.pop(REFUSALS_KEY, []),
-        "lots": lots, "certificates": Certificate.objects.select_related("issued_by")[:10],
-    })
+    return render(
+        request,
+        "reuse/sanitisation/home.html",
+        {
+            "records": page.object_list,
+            "page": page,
+            "record_count": page.paginator.count,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "checklists": checklists[:LIST_MAX],
+            "checklist_count": checklists.count(),
+            "refusals": request.session.pop(REFUSALS_KEY, []),
+            "lots": lots,
+            "certificates": Certificate.objects.select_related("issued_by")[:10],
+        },
+    )
 
 
 def _describe(item) -> str:
@@ -195,10 +210,12 @@ def sanitisation_confirm(request):
         messages.error(request, "Tick the wipes or checklists you have checked, then confirm them.")
         return HttpResponseRedirect(back, status=303)
     outcome = sanitisation_confirm_many(
-        records=SanitisationRecord.objects.filter(pk__in=record_ids[:BATCH_MAX]).select_related("device", "medium")
+        records=SanitisationRecord.objects.filter(pk__in=record_ids[:BATCH_MAX])
+        .select_related("device", "medium")
         .order_by("ended_at"),
         checklists=ResetChecklist.objects.filter(pk__in=checklist_ids[:BATCH_MAX]).select_related("device"),
-        actor=request.user)
+        actor=request.user,
+    )
     if outcome.confirmed:
         wipes = sum(1 for c in outcome.confirmed if isinstance(c, SanitisationRecord))
         lists = len(outcome.confirmed) - wipes
@@ -206,13 +223,14 @@ def sanitisation_confirm(request):
         parts += [f"{lists} reset checklist{pluralize(lists)}"] * bool(lists)
         messages.success(request, f"You confirmed {' and '.join(parts)}.")
     # The refusals are listed on the queue page, one line each with its reason; a message is text only.
-    request.session[REFUSALS_KEY] = [{"what": _describe(item), "reason": error.message}
-                                     for item, error in outcome.refused]
+    request.session[REFUSALS_KEY] = [
+        {"what": _describe(item), "reason": error.message} for item, error in outcome.refused
+    ]
     return HttpResponseRedirect(back, status=303)
 
 
 def _ids(values) -> list[int]:
-    return selected_ids(values)[:BATCH_MAX + 1]
+    return selected_ids(values)[: BATCH_MAX + 1]
 
 
 def _batch_url(ids, lot) -> str:
@@ -246,24 +264,40 @@ def sanitisation_batch(request):
         messages.error(request, f"A batch can hold up to {BATCH_MAX} devices: showing the first {BATCH_MAX}.")
         devices = devices[:BATCH_MAX]
     rows = _rows(devices)
-    return render(request, "reuse/sanitisation/batch.html", {
-        "rows": rows, "ids": ids, "lot": lot,
-        "ready": sum(1 for r in rows if r["ready"]),
-        "certifiable": sum(1 for r in rows if r["device"].wipe_stands),
-        "lots": Device.objects.received_lots().values_list("lot", flat=True).distinct()[:200],
-    })
+    return render(
+        request,
+        "reuse/sanitisation/batch.html",
+        {
+            "rows": rows,
+            "ids": ids,
+            "lot": lot,
+            "ready": sum(1 for r in rows if r["ready"]),
+            "certifiable": sum(1 for r in rows if r["device"].wipe_stands),
+            "lots": Device.objects.received_lots().values_list("lot", flat=True).distinct()[:200],
+        },
+    )
 
 
 def _rows(devices: list[Device]) -> list[dict]:
     received = [d for d in devices if d.status == DeviceStatus.RECEIVED]
     problems = gate_problems_bulk(received)
-    media = dict(StorageMedium.objects.filter(device__in=devices, removed_at__isnull=True).order_by()
-                 .values_list("device_id").annotate(n=Count("id")))
+    media = dict(
+        StorageMedium.objects.filter(device__in=devices, removed_at__isnull=True)
+        .order_by()
+        .values_list("device_id")
+        .annotate(n=Count("id"))
+    )
     rows = []
     for device in devices:
         found = problems.get(device.pk)
-        rows.append({"device": device, "drives": media.get(device.pk, 0), "problems": found or [],
-                     "ready": device.status == DeviceStatus.RECEIVED and found == []})
+        rows.append(
+            {
+                "device": device,
+                "drives": media.get(device.pk, 0),
+                "problems": found or [],
+                "ready": device.status == DeviceStatus.RECEIVED and found == [],
+            }
+        )
     return rows
 
 
@@ -273,8 +307,9 @@ def _mark(request, ids: list[int]):
         return
     outcome = batch_mark_sanitised(devices=devices_for_batch(ids=ids), actor=request.user)
     if outcome.done:
-        messages.success(request, f"{len(outcome.done)} device{'s' if len(outcome.done) != 1 else ''} marked "
-                                  "sanitised.")
+        messages.success(
+            request, f"{len(outcome.done)} device{'s' if len(outcome.done) != 1 else ''} marked sanitised."
+        )
     if outcome.failed:
         failed = "; ".join(f"{d.asset_tag}: {e.message}" for d, e in outcome.failed[:20])
         more = f"; and {len(outcome.failed) - 20} more" if len(outcome.failed) > 20 else ""
@@ -300,11 +335,17 @@ def wipe_log_upload(request):
         uploads = form.cleaned_data["log"]
         if len(uploads) > 1:
             outcomes = wipe_logs_import(files=((u.name, u.read()) for u in uploads), actor=request.user)
-            return render(request, "reuse/sanitisation/import_summary.html", {
-                # Refused first (a stable sort keeps upload order within each group): they need action.
-                "outcomes": sorted(outcomes, key=lambda o: o.result is not None),
-                "imported": sum(1 for o in outcomes if o.result),
-                "refused": sum(1 for o in outcomes if o.error), "form": WipeLogForm()})
+            return render(
+                request,
+                "reuse/sanitisation/import_summary.html",
+                {
+                    # Refused first (a stable sort keeps upload order within each group): they need action.
+                    "outcomes": sorted(outcomes, key=lambda o: o.result is not None),
+                    "imported": sum(1 for o in outcomes if o.result),
+                    "refused": sum(1 for o in outcomes if o.error),
+                    "form": WipeLogForm(),
+                },
+            )
         upload = uploads[0]
         try:
             result = wipe_log_import(content=upload.read(), filename=upload.name, actor=request.user)
@@ -314,9 +355,12 @@ def wipe_log_upload(request):
                 form.add_error(None, as_sentence(problem))
         else:
             passed = sum(1 for r in result.records if r.result == SanitisationRecord.Result.PASSED)
-            messages.success(request, f"nwipe log imported for {result.device.asset_tag}: {len(result.records)} "
-                                      f"wipe{'s' if len(result.records) != 1 else ''} recorded, {passed} passed. "
-                                      "A second technician must now verify each one.")
+            messages.success(
+                request,
+                f"nwipe log imported for {result.device.asset_tag}: {len(result.records)} "
+                f"wipe{'s' if len(result.records) != 1 else ''} recorded, {passed} passed. "
+                "A second technician must now verify each one.",
+            )
             if result.notes:
                 messages.info(request, " ".join(result.notes))
             return redirect(result.device)

@@ -15,8 +15,9 @@ def test_desk_staff_see_their_own_sites_devices_and_it_sees_all(depot, branch, o
     assert list(Site.objects.visible_to(dina)) == [branch]
 
 
-def test_desks_are_the_active_branches_one_works_at_and_every_one_for_administrators(depot, branch, other_branch,
-                                                                                    dina, alice, ada):
+def test_desks_are_the_active_branches_one_works_at_and_every_one_for_administrators(
+    depot, branch, other_branch, dina, alice, ada
+):
     closed = Site.objects.create(code="OLDTOWN", name="Old Town Library", kind=Site.Kind.BRANCH, active=False)
     closed.staff.add(dina)
     assert list(Site.objects.desks_for(dina)) == [branch]

@@ -22,8 +22,11 @@ def test_the_task_runs_after_the_commit_not_before(db, django_capture_on_commit_
 
 
 def test_a_rolled_back_transaction_queues_nothing(db, django_capture_on_commit_callbacks):
-    with (django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError),
-          transaction.atomic()):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         on_commit_task(TASK, "rolled-back")
         raise RuntimeError("the action failed")
     assert callbacks == []

@@ -15,10 +15,20 @@ from tests.reuse.labelcheck import assert_codes_in_cells, pdf_text
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NEW_SIZE = {  # Avery L7161: 18 a sheet, 63.5 x 46.6 mm, centred on A4
-    "code": "l7161", "name": "Avery L7161 (18 per sheet, 63.5 x 46.6 mm)", "page_width_mm": "210",
-    "page_height_mm": "297", "columns": "3", "rows": "6", "label_width_mm": "63.5", "label_height_mm": "46.6",
-    "top_margin_mm": "8.7", "left_margin_mm": "7.21", "horizontal_pitch_mm": "66.04", "vertical_pitch_mm": "46.6",
-    "corner_radius_mm": "1.76", "padding_mm": "2",
+    "code": "l7161",
+    "name": "Avery L7161 (18 per sheet, 63.5 x 46.6 mm)",
+    "page_width_mm": "210",
+    "page_height_mm": "297",
+    "columns": "3",
+    "rows": "6",
+    "label_width_mm": "63.5",
+    "label_height_mm": "46.6",
+    "top_margin_mm": "8.7",
+    "left_margin_mm": "7.21",
+    "horizontal_pitch_mm": "66.04",
+    "vertical_pitch_mm": "46.6",
+    "corner_radius_mm": "1.76",
+    "padding_mm": "2",
 }
 
 
@@ -93,8 +103,12 @@ def test_preprinted_labels_page_is_accessible(page, alice):
 
 def test_a_job_still_running_refreshes_without_script(page, alice, depot):
     received_devices(1, depot, alice)
-    job = LabelJob.objects.create(template=LabelTemplate.objects.get(code="L7160"), created_by=alice, count=1,
-                                  tags=list(Device.objects.values_list("asset_tag", flat=True)))
+    job = LabelJob.objects.create(
+        template=LabelTemplate.objects.get(code="L7160"),
+        created_by=alice,
+        count=1,
+        tags=list(Device.objects.values_list("asset_tag", flat=True)),
+    )
     sign_in(page, "alice")
     page.goto(f"/devices/labels/jobs/{job.pk}/")
     expect(page.get_by_role("heading", name="Preparing your labels")).to_be_visible()

@@ -6,14 +6,17 @@ from lending.services.scanning import find_device, lending_problem, parse_scan
 from reuse.services.lifecycle import device_transition
 
 
-@pytest.mark.parametrize("raw", [
-    "http://127.0.0.1:8000/d/RLY-000123",
-    "HTTP://RELAY.EXAMPLE/D/RLY-000123",
-    "https://relay.anytown.gov.uk/d/rly-000123  ",
-    "  RLY-000123\n",
-    "rly-000123",
-    "https://relay.example/d/RLY-000123/",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://127.0.0.1:8000/d/RLY-000123",
+        "HTTP://RELAY.EXAMPLE/D/RLY-000123",
+        "https://relay.anytown.gov.uk/d/rly-000123  ",
+        "  RLY-000123\n",
+        "rly-000123",
+        "https://relay.example/d/RLY-000123/",
+    ],
+)
 def test_label_urls_and_bare_tags_mean_the_device(raw):
     scan = parse_scan(raw)
     assert (scan.kind, scan.value) == ("device", "RLY-000123")

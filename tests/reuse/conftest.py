@@ -21,5 +21,6 @@ def l7160(db):
 
 @pytest.fixture
 def depot_printer(depot, l7160):
-    return Printer.objects.create(name="Depot laser", site=depot, default_template=l7160, offset_x_mm="1.50",
-                                  offset_y_mm="-1.00")
+    return Printer.objects.create(
+        name="Depot laser", site=depot, default_template=l7160, offset_x_mm="1.50", offset_y_mm="-1.00"
+    )

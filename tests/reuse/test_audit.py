@@ -55,8 +55,17 @@ def forge_chain(device, steps):
     raw_sql("DELETE FROM reuse_custodyevent WHERE device_id = %s", [device.pk])
     prev_hash = ""
     for seq, (from_status, to_status) in enumerate(steps, start=1):
-        event = CustodyEvent(device=device, seq=seq, at=timezone.now(), actor=None, site=device.site,
-                             from_status=from_status, to_status=to_status, reason="", prev_hash=prev_hash)
+        event = CustodyEvent(
+            device=device,
+            seq=seq,
+            at=timezone.now(),
+            actor=None,
+            site=device.site,
+            from_status=from_status,
+            to_status=to_status,
+            reason="",
+            prev_hash=prev_hash,
+        )
         event.hash = event.compute_hash()
         event.save()
         prev_hash = event.hash
@@ -70,8 +79,9 @@ def test_valid_hashes_over_an_illegal_transition_fail_naming_the_device_and_even
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 problem"):
         call_command("verify_audit", stdout=out, stderr=err)
-    assert err.getvalue().strip() == (f"{device.asset_tag} event 2: goes from received to ready, which the "
-                                      "lifecycle does not allow")
+    assert err.getvalue().strip() == (
+        f"{device.asset_tag} event 2: goes from received to ready, which the lifecycle does not allow"
+    )
 
 
 def test_a_chain_that_does_not_start_at_received_fails(make_device):
@@ -79,7 +89,8 @@ def test_a_chain_that_does_not_start_at_received_fails(make_device):
     forge_chain(device, [("", "ready")])
     _, problems = audit_verify()
     assert [(p.asset_tag, p.seq, p.message) for p in problems] == [
-        (device.asset_tag, 1, "goes from nothing to ready, which the lifecycle does not allow")]
+        (device.asset_tag, 1, "goes from nothing to ready, which the lifecycle does not allow")
+    ]
 
 
 def test_a_step_that_does_not_follow_on_from_the_one_before_fails(make_device):
@@ -88,7 +99,8 @@ def test_a_step_that_does_not_follow_on_from_the_one_before_fails(make_device):
     forge_chain(device, [("", "received"), ("sanitised", "ready")])
     _, problems = audit_verify()
     assert [(p.seq, p.message) for p in problems] == [
-        (2, "starts from sanitised but the event before it left the device received")]
+        (2, "starts from sanitised but the event before it left the device received")
+    ]
 
 
 def test_moves_and_drive_notes_keep_the_status_and_pass(ready_device, depot, branch, alice):

@@ -9,8 +9,12 @@ from reuse.services.lifecycle import device_transition
 
 
 def paperwork(**overrides):
-    return {"recycler": "Anytown Electronics Recycling Ltd", "waste_transfer_note": "WTN-2026-0412",
-            "destruction_certificate": "", **overrides}
+    return {
+        "recycler": "Anytown Electronics Recycling Ltd",
+        "waste_transfer_note": "WTN-2026-0412",
+        "destruction_certificate": "",
+        **overrides,
+    }
 
 
 def test_recycling_a_batch_moves_each_device_with_a_custody_event(make_device, alice):

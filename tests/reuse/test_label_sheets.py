@@ -16,8 +16,14 @@ def test_two_sheets_on_l7160_with_skip_and_printer_offsets(many_devices, l7160, 
     pdf, sheets = labels_render(template=l7160, items=items, skip=5, printer=depot_printer)
     assert sheets == 2
     assert [tuple(round(v) for v in size) for size in page_sizes_mm(pdf)] == [(210, 297), (210, 297)]
-    assert_codes_in_cells(pdf, l7160, [d.label_url for d in sorted(devices, key=lambda d: d.asset_tag)], skip=5,
-                          offset_x=Decimal("1.50"), offset_y=Decimal("-1.00"))
+    assert_codes_in_cells(
+        pdf,
+        l7160,
+        [d.label_url for d in sorted(devices, key=lambda d: d.asset_tag)],
+        skip=5,
+        offset_x=Decimal("1.50"),
+        offset_y=Decimal("-1.00"),
+    )
 
 
 def test_labels_show_tag_service_and_model(many_devices, l7160, settings):
@@ -68,9 +74,20 @@ def test_continuous_roll_gives_one_page_per_label(many_devices, db):
 
 def test_a_new_tall_label_size_puts_the_code_above_the_text(many_devices, db):
     square = LabelTemplate.objects.create(
-        code="SQ50", name="50 mm squares", page_width_mm=210, page_height_mm=297, columns=4, rows=5,
-        label_width_mm=45, label_height_mm=50, top_margin_mm=10, left_margin_mm=10, horizontal_pitch_mm=48,
-        vertical_pitch_mm=55, show_type_model=True)
+        code="SQ50",
+        name="50 mm squares",
+        page_width_mm=210,
+        page_height_mm=297,
+        columns=4,
+        rows=5,
+        label_width_mm=45,
+        label_height_mm=50,
+        top_margin_mm=10,
+        left_margin_mm=10,
+        horizontal_pitch_mm=48,
+        vertical_pitch_mm=55,
+        show_type_model=True,
+    )
     square.full_clean()
     assert not square.layout().beside
     many_devices(7)

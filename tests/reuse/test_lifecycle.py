@@ -98,9 +98,17 @@ def test_phone_needs_the_complete_reset_checklist(make_device, alice, bob):
     from reuse.models import ResetChecklist
 
     phone = make_device(kind="phone", media=0, imei="356938035643809")
-    ResetChecklist.objects.create(device=phone, cycle=phone.cycle, encryption_on=True, factory_reset=True,
-                                  activation_lock_removed=False, sim_removed=True, sd_removed=True,
-                                  operator=alice, verified_by=bob)
+    ResetChecklist.objects.create(
+        device=phone,
+        cycle=phone.cycle,
+        encryption_on=True,
+        factory_reset=True,
+        activation_lock_removed=False,
+        sim_removed=True,
+        sd_removed=True,
+        operator=alice,
+        verified_by=bob,
+    )
     with pytest.raises(DomainError) as err:
         device_transition(device=phone, to_status="sanitised", actor=alice)
     assert "activation lock" in err.value.message
@@ -204,8 +212,12 @@ def test_a_bulk_history_is_checked_step_by_step_and_sets_the_status_fields(depot
     # Back from a loan: a new intake cycle, and the old wipe no longer stands.
     assert (device.status, device.cycle, device.sanitised_cycle, device.wipe_stands) == ("received", 2, 1, False)
     assert [(e.from_status, e.to_status) for e in device.events.order_by("seq")] == [
-        ("", "received"), ("received", "sanitised"), ("sanitised", "ready"), ("ready", "on_loan"),
-        ("on_loan", "received")]
+        ("", "received"),
+        ("received", "sanitised"),
+        ("sanitised", "ready"),
+        ("ready", "on_loan"),
+        ("on_loan", "received"),
+    ]
     assert audit_verify() == (5, [])
 
 

@@ -34,8 +34,9 @@ def test_big_runs_are_printed_by_a_job_and_remember_it(l7160, alice, media_root,
 
 def test_intake_with_a_preprinted_tag_claims_it(spare_tags, alice, depot):
     tag = spare_tags[0][1]
-    device = device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="Latitude 5490",
-                             asset_tag=tag.lower())
+    device = device_register(
+        actor=alice, site=depot, kind="laptop", make="Dell", model="Latitude 5490", asset_tag=tag.lower()
+    )
     assert device.asset_tag == tag
     spare = PreprintedTag.objects.get(asset_tag=tag)
     assert spare.device == device and spare.claimed_at is not None
@@ -44,8 +45,14 @@ def test_intake_with_a_preprinted_tag_claims_it(spare_tags, alice, depot):
 
 def test_intake_accepts_the_scanned_label_url(spare_tags, alice, depot):
     tag = spare_tags[0][0]
-    device = device_register(actor=alice, site=depot, kind="phone", make="Samsung", model="Galaxy A52",
-                             asset_tag=f" {settings.SITE_URL}/d/{tag}\n")
+    device = device_register(
+        actor=alice,
+        site=depot,
+        kind="phone",
+        make="Samsung",
+        model="Galaxy A52",
+        asset_tag=f" {settings.SITE_URL}/d/{tag}\n",
+    )
     assert device.asset_tag == tag
 
 

@@ -40,8 +40,9 @@ def test_printer_offsets_move_the_labels(many_devices, l7160, depot_printer, tmp
     devices = many_devices(3)
     out = tmp_path / "labels.pdf"
     run("--template", "L7160", "--out", str(out), "--all", "--printer", "depot LASER")
-    assert_codes_in_cells(out.read_bytes(), l7160, [d.label_url for d in devices], offset_x=Decimal("1.5"),
-                          offset_y=Decimal("-1"))
+    assert_codes_in_cells(
+        out.read_bytes(), l7160, [d.label_url for d in devices], offset_x=Decimal("1.5"), offset_y=Decimal("-1")
+    )
 
 
 def test_preprinted_labels_allocate_new_unclaimed_tags(l7160, tmp_path, db):
@@ -58,17 +59,20 @@ def test_calibration_page(tmp_path, db):
     assert "Calibration page: Avery L7651" in pdf_text(out.read_bytes())
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--template", "NOPE", "--all"], "There is no label size called 'NOPE'"),
-    (["--template", "L7160", "--all", "--skip", "21"], "between 0 and 20"),
-    (["--template", "L7160", "--all", "--skip", "-1"], "between 0 and 20"),
-    (["--template", "L7160", "--all", "--skip", "100000"], "between 0 and 20"),
-    (["--template", "L7160", "--status", "lost"], "nothing to print"),
-    (["--template", "L7160", "--tags", ""], "nothing to print"),
-    (["--template", "L7160", "--tags", "RLY-999999,NOTATAG"], "RLY-999999, NOTATAG"),
-    (["--template", "L7160", "--all", "--printer", "Nowhere"], "no printer called 'Nowhere'"),
-    (["--template", "L7160", "--preprinted", "0"], "between 1 and"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--template", "NOPE", "--all"], "There is no label size called 'NOPE'"),
+        (["--template", "L7160", "--all", "--skip", "21"], "between 0 and 20"),
+        (["--template", "L7160", "--all", "--skip", "-1"], "between 0 and 20"),
+        (["--template", "L7160", "--all", "--skip", "100000"], "between 0 and 20"),
+        (["--template", "L7160", "--status", "lost"], "nothing to print"),
+        (["--template", "L7160", "--tags", ""], "nothing to print"),
+        (["--template", "L7160", "--tags", "RLY-999999,NOTATAG"], "RLY-999999, NOTATAG"),
+        (["--template", "L7160", "--all", "--printer", "Nowhere"], "no printer called 'Nowhere'"),
+        (["--template", "L7160", "--preprinted", "0"], "between 1 and"),
+    ],
+)
 def test_bad_input_is_refused_and_writes_nothing(args, message, many_devices, tmp_path):
     many_devices(2)
     out = tmp_path / "labels.pdf"
@@ -123,19 +127,35 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
 
     Runs against its own throw-away SQLite file, whatever database the suite uses.
     """
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "SECRET_KEY": "cli-test",
-           "DEBUG": "0", "ALLOWED_HOSTS": "localhost"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "SECRET_KEY": "cli-test",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "localhost",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)
-    refused = subprocess.run([*manage, "print_labels", "--template", "L0000", "--out", str(tmp_path / "a.pdf"),
-                              "--all"], env=env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [*manage, "print_labels", "--template", "L0000", "--out", str(tmp_path / "a.pdf"), "--all"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 1
-    assert refused.stderr.strip() == ("CommandError: There is no label size called 'L0000'. "
-                                      "Known sizes: L7160, L7162, L7163, L7651, QL62.")
+    assert refused.stderr.strip() == (
+        "CommandError: There is no label size called 'L0000'. Known sizes: L7160, L7162, L7163, L7651, QL62."
+    )
     assert not (tmp_path / "a.pdf").exists()
     # Four pages of a roll: rendered in two parts on forked workers, then joined.
-    done = subprocess.run([*manage, "print_labels", "--template", "QL62", "--out", str(tmp_path / "b.pdf"),
-                           "--preprinted", "4"], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*manage, "print_labels", "--template", "QL62", "--out", str(tmp_path / "b.pdf"), "--preprinted", "4"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Wrote 4 pre-printed labels on 4 sheet(s) of QL62" in done.stdout
     with sqlite3.connect(tmp_path / "cli.sqlite3") as cli_db:

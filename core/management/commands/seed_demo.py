@@ -51,8 +51,10 @@ class Command(BaseCommand):
                 for module in modules:
                     module.seed(options=options, stdout=self.stdout, context=context)
         except IntegrityError as exc:
-            raise CommandError(f"Demo data clashes with what is in the database already ({exc}); "
-                               "load it into an empty database, or use another --seed.") from None
+            raise CommandError(
+                f"Demo data clashes with what is in the database already ({exc}); "
+                "load it into an empty database, or use another --seed."
+            ) from None
         for module in modules:
             if hasattr(module, "report"):
                 module.report(self.stdout, style=self.style)
