@@ -156,7 +156,8 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
                 "",
                 (
                     "The heading row is neither Relay's intake template (it needs the columns Type, Make and Model) "
-                    "nor a Snipe-IT asset export (it has an Asset Tag column). Download the template from the Intake page."
+                    "nor a Snipe-IT asset export (it has an Asset Tag column). "
+                    "Download the template from the Intake page."
                 ),
             )
         )
@@ -174,9 +175,9 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
                     table.header_line,
                     "",
                     (
-                        "This export has no Serial column. Devices are matched by their Snipe-IT asset tag (kept as the "
-                        "council asset number); record each serial number when the device is in hand, because wipe "
-                        "logs are matched by serial."
+                        "This export has no Serial column. Devices are matched by their Snipe-IT asset tag "
+                        "(kept as the council asset number); record each serial number when the device is in hand, "
+                        "because wipe logs are matched by serial."
                     ),
                 )
             )
