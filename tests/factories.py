@@ -103,11 +103,7 @@ def wipe_all(device, *, operator, verifier) -> None:
         ResetChecklist.objects.create(
             device=device,
             cycle=device.cycle,
-            encryption_on=True,
-            factory_reset=True,
-            activation_lock_removed=True,
-            sim_removed=True,
-            sd_removed=True,
+            **ResetChecklist.ALL_TICKED,
             operator=operator,
             verified_by=verifier,
         )

@@ -257,11 +257,7 @@ def _write_evidence(devices, received_times, *, operator, verifier, rng):
                 ResetChecklist(
                     device=device,
                     cycle=1,
-                    encryption_on=True,
-                    factory_reset=True,
-                    activation_lock_removed=True,
-                    sim_removed=True,
-                    sd_removed=True,
+                    **ResetChecklist.ALL_TICKED,
                     operator=operator,
                     verified_by=verifier,
                     completed_at=started,

@@ -69,7 +69,7 @@ class SanitisationRecordQuerySet(SignOffQuerySet):
 
 class ResetChecklistQuerySet(SignOffQuerySet):
     def all_items_ticked(self):
-        return self.filter(**{item: True for item in ResetChecklist.ITEMS})
+        return self.filter(**ResetChecklist.ALL_TICKED)
 
     def verification_queue(self, user):
         """The complete checklists waiting for `user`'s sign-off, oldest first."""
@@ -174,6 +174,7 @@ class ResetChecklist(SignOff, models.Model):
     """A phone, tablet or hotspot's reset, checked item by item (stands in for a drive wipe)."""
 
     ITEMS = ("encryption_on", "factory_reset", "activation_lock_removed", "sim_removed", "sd_removed")
+    ALL_TICKED = dict.fromkeys(ITEMS, True)
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="reset_checklists")
     cycle = models.PositiveIntegerField()
