@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from reuse.models import SanitisationRecord, Site, StorageMedium
-from reuse.services.lifecycle import device_register
+from reuse.services.devices import device_register
 from reuse.services.sanitisation import sanitisation_confirm_many
 from reuse.services.wipelog import wipe_logs_import
 from tests.reuse.nwipe_support import one_drive_log
@@ -43,8 +43,11 @@ def run(report):
         report(f"{BATCH} nwipe logs imported in one call (wipe_logs_import)", elapsed, "s")
         report("  per log", elapsed / BATCH * 1000, "ms")
 
-        records = list(SanitisationRecord.objects.filter(evidence__in=[o.result.evidence for o in outcomes])
-                       .select_related("device", "medium"))
+        records = list(
+            SanitisationRecord.objects.filter(evidence__in=[o.result.evidence for o in outcomes]).select_related(
+                "device", "medium"
+            )
+        )
         started = time.perf_counter()
         outcome = sanitisation_confirm_many(records=records, actor=bob)
         elapsed = time.perf_counter() - started

@@ -19,31 +19,66 @@ from tests.reuse.intake_support import native_csv
 
 ROWS = 10_000
 RUNS = 3
-MODELS = [("laptop", "Dell", "Latitude 5490", "Intel Core i5-8350U", "8", "256", "ssd"),
-          ("laptop", "Lenovo", "ThinkPad T480", "Intel Core i5-8250U", "16", "512", "nvme"),
-          ("desktop", "HP", "EliteDesk 800 G4", "Intel Core i5-8500", "8", "500", "hdd")]
+MODELS = [
+    ("laptop", "Dell", "Latitude 5490", "Intel Core i5-8350U", "8", "256", "ssd"),
+    ("laptop", "Lenovo", "ThinkPad T480", "Intel Core i5-8250U", "16", "512", "nvme"),
+    ("desktop", "HP", "EliteDesk 800 G4", "Intel Core i5-8500", "8", "500", "hdd"),
+]
 
 
 def rows(run: int) -> list[dict]:
     out = []
     for n in range(ROWS):
         kind, make, model, cpu, ram, storage, stype = MODELS[n % len(MODELS)]
-        out.append({"kind": kind, "make": make, "model": model, "serial": f"B{run}SN{n:06d}",
-                    "council_asset_number": f"B{run}IT{n:06d}", "cpu": cpu, "ram_gb": ram, "storage_gb": storage,
-                    "storage_type": stype, "os_name": "Windows", "os_version": "11 Pro", "grade": "B",
-                    "source_department": "Housing", "lot": f"BENCH-{run}", "received_at": "14/03/2025",
-                    "drive1_kind": stype, "drive1_serial": f"B{run}D{n:06d}", "drive1_capacity_gb": storage})
+        out.append(
+            {
+                "kind": kind,
+                "make": make,
+                "model": model,
+                "serial": f"B{run}SN{n:06d}",
+                "council_asset_number": f"B{run}IT{n:06d}",
+                "cpu": cpu,
+                "ram_gb": ram,
+                "storage_gb": storage,
+                "storage_type": stype,
+                "os_name": "Windows",
+                "os_version": "11 Pro",
+                "grade": "B",
+                "source_department": "Housing",
+                "lot": f"BENCH-{run}",
+                "received_at": "14/03/2025",
+                "drive1_kind": stype,
+                "drive1_serial": f"B{run}D{n:06d}",
+                "drive1_capacity_gb": storage,
+            }
+        )
     return out
 
 
 def bare_devices(run: int, site: Site) -> list[Device]:
     received = timezone.now()
-    return [Device(asset_tag=f"BARE-{run}{n:06d}", kind=r["kind"], make=r["make"], model=r["model"],
-                   serial=f"BARE{r['serial']}", council_asset_number=r["council_asset_number"], cpu=r["cpu"],
-                   ram_gb=int(r["ram_gb"]), storage_gb=int(r["storage_gb"]), storage_type=r["storage_type"],
-                   os_name=r["os_name"], os_version=r["os_version"], grade=r["grade"],
-                   source_department=r["source_department"], lot=r["lot"], received_at=received, site=site)
-            for n, r in enumerate(rows(run))]
+    return [
+        Device(
+            asset_tag=f"BARE-{run}{n:06d}",
+            kind=r["kind"],
+            make=r["make"],
+            model=r["model"],
+            serial=f"BARE{r['serial']}",
+            council_asset_number=r["council_asset_number"],
+            cpu=r["cpu"],
+            ram_gb=int(r["ram_gb"]),
+            storage_gb=int(r["storage_gb"]),
+            storage_type=r["storage_type"],
+            os_name=r["os_name"],
+            os_version=r["os_version"],
+            grade=r["grade"],
+            source_department=r["source_department"],
+            lot=r["lot"],
+            received_at=received,
+            site=site,
+        )
+        for n, r in enumerate(rows(run))
+    ]
 
 
 def run(report):

@@ -19,15 +19,21 @@ from reuse.models import Device
 DEVICES = 100_000
 RUNS = 7
 CASES = [
-    ("ready laptops with 8 GB RAM or more",
-     "/devices/?status=ready&kind=laptop&min_ram=8&per_page=100",
-     "/admin/reuse/device/?status__exact=ready&kind__exact=laptop&ram_gb__gte=8"),
-    ("search “Latitude”, ready",
-     "/devices/?q=Latitude&status=ready&per_page=100",
-     "/admin/reuse/device/?q=Latitude&status__exact=ready"),
-    ("received, sorted by serial number descending, page 5",
-     "/devices/?status=received&sort=-serial&per_page=100&page=5",
-     "/admin/reuse/device/?status__exact=received&o=-5&p=4"),
+    (
+        "ready laptops with 8 GB RAM or more",
+        "/devices/?status=ready&kind=laptop&min_ram=8&per_page=100",
+        "/admin/reuse/device/?status__exact=ready&kind__exact=laptop&ram_gb__gte=8",
+    ),
+    (
+        "search “Latitude”, ready",
+        "/devices/?q=Latitude&status=ready&per_page=100",
+        "/admin/reuse/device/?q=Latitude&status__exact=ready",
+    ),
+    (
+        "received, sorted by serial number descending, page 5",
+        "/devices/?status=received&sort=-serial&per_page=100&page=5",
+        "/admin/reuse/device/?status__exact=received&o=-5&p=4",
+    ),
 ]
 
 
@@ -52,7 +58,8 @@ def run(report):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
-        "bench-admin", "bench@example.org", "bench-only-password")
+        "bench-admin", "bench@example.org", "bench-only-password"
+    )
     client = Client()
     client.force_login(admin)
     report("devices in the database", Device.objects.count(), "")

@@ -65,25 +65,51 @@ def _tags() -> list[str]:
 
 def _subprocess_figures(report, tags: list[str], folder: Path) -> None:
     """The command as staff run it, in its own process, on its own SQLite file with the same devices."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}", "DEBUG": "0",
-           "ALLOWED_HOSTS": "localhost"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "localhost",
+    }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "seed_demo", "--devices", str(COUNT), "--borrowers", "0", "--requests", "0"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
-    own = subprocess.run([*manage, "shell", "-c", "from reuse.models import Device; print(','.join("
-                          f"Device.objects.order_by('asset_tag').values_list('asset_tag', flat=True)[:{COUNT}]))"],
-                         env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    subprocess.run(
+        [*manage, "seed_demo", "--devices", str(COUNT), "--borrowers", "0", "--requests", "0"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    own = (
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from reuse.models import Device; print(','.join("
+                f"Device.objects.order_by('asset_tag').values_list('asset_tag', flat=True)[:{COUNT}]))",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     command = [*manage, "print_labels", "--template", "L7160", "--out", str(folder / "sub.pdf"), "--tags", own]
     for label in ("first print", "reprint"):
-        out = subprocess.run([sys.executable, "-c", MEASURE, *command], env={**env, "PYTHONPATH": str(ROOT)},
-                             check=True, capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE, *command],
+            env={**env, "PYTHONPATH": str(ROOT)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         code, elapsed, max_rss_kb, peak_pss_kb = int(out[0]), float(out[1]), int(out[2]), int(out[3])
         assert code == 0
         report(f"print_labels as a new process, {label} (start-up included)", elapsed, "s")
         report(f"  peak memory of the largest process ({label})", max_rss_kb / 1024, "MB RSS", "< 300 MB")
-        report(f"  peak memory of it and its renderers together ({label})", peak_pss_kb / 1024, "MB PSS",
-               "< 300 MB")
+        report(f"  peak memory of it and its renderers together ({label})", peak_pss_kb / 1024, "MB PSS", "< 300 MB")
 
 
 def run(report):
@@ -94,8 +120,9 @@ def run(report):
         out = folder / "labels.pdf"
         args = ["print_labels", "--template", "L7160", "--out", str(out), "--tags", ",".join(tags)]
         # Import WeasyPrint and load the templates first: that is start-up, not printing.
-        call_command("print_labels", "--template", "L7160", "--out", str(folder / "warm.pdf"), "--calibration",
-                     stdout=StringIO())
+        call_command(
+            "print_labels", "--template", "L7160", "--out", str(folder / "warm.pdf"), "--calibration", stdout=StringIO()
+        )
         LabelCode.objects.all().delete()
         elapsed, cpu = _timed(lambda: call_command(*args, stdout=StringIO()))
         report("1,000 labels on L7160, first print (every QR code encoded)", elapsed, "s", "< 4 s")
@@ -118,6 +145,7 @@ def run(report):
 
 def _timed(action) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process and the renderers it forked) for `action()`."""
+
     def cpu():
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
@@ -131,5 +159,3 @@ def _site() -> str:
     from django.conf import settings
 
     return settings.SITE_URL
-
-

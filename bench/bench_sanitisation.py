@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from reuse.models import Device, DeviceStatus
 from reuse.nwipe import parse_nwipe_log
 from reuse.services.certificates import certificate_issue, certificate_pdf
-from reuse.services.lifecycle import device_register
+from reuse.services.devices import device_register
 from reuse.services.wipelog import wipe_log_import
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
@@ -26,8 +26,9 @@ def _wiped(count: int) -> list[Device]:
     devices = list(Device.objects.filter(status=DeviceStatus.READY, sanitised_cycle=1).order_by("asset_tag")[:count])
     if len(devices) < count:
         call_command("seed_demo", devices=count * 3, borrowers=0, requests=0, stdout=StringIO())
-        devices = list(Device.objects.filter(status=DeviceStatus.READY, sanitised_cycle=1)
-                       .order_by("asset_tag")[:count])
+        devices = list(
+            Device.objects.filter(status=DeviceStatus.READY, sanitised_cycle=1).order_by("asset_tag")[:count]
+        )
     return devices
 
 
@@ -54,8 +55,7 @@ def run(report):
             nonlocal pdf
             pdf = certificate_pdf(batch)
 
-        report(f"certificate PDF, batch of {len(devices)} devices", _timed(render_batch, 1), "s",
-               "background task")
+        report(f"certificate PDF, batch of {len(devices)} devices", _timed(render_batch, 1), "s", "background task")
         report("  pages in that PDF", len(PdfReader(io.BytesIO(pdf)).pages), "pages")
 
         text = FIXTURE.read_text()
@@ -64,8 +64,11 @@ def run(report):
         imports = []
         for n in range(20):
             serial = f"BENCH{n:04d}"
-            content = (text.replace("3FBJ6P2", serial).replace("WD-WXC1A14S2591", f"WD-{serial}")
-                       .replace("NS8BN06381120BD03", f"NS-{serial}")).encode()
+            content = (
+                text.replace("3FBJ6P2", serial)
+                .replace("WD-WXC1A14S2591", f"WD-{serial}")
+                .replace("NS8BN06381120BD03", f"NS-{serial}")
+            ).encode()
             device_register(actor=alice, site=site, kind="laptop", make="Dell", model="Vostro 5581", serial=serial)
             started = time.perf_counter()
             wipe_log_import(content=content, filename=f"{serial}.log", actor=alice)

@@ -106,8 +106,11 @@ def env_int_list(name: str, default: str, *, minimum: int, maximum: int) -> list
         try:
             values.add(_int(name, item, minimum, maximum))
         except ImproperlyConfigured:
-            raise _bad(name, f"whole numbers from {minimum} to {maximum} separated by commas, e.g. {default}",
-                       env_str(name, default)) from None
+            raise _bad(
+                name,
+                f"whole numbers from {minimum} to {maximum} separated by commas, e.g. {default}",
+                env_str(name, default),
+            ) from None
     return sorted(values)
 
 
@@ -185,8 +188,16 @@ def _split(name: str, value: str, expected: str) -> SplitResult:
 def _origin(name: str, value: str, expected: str) -> str:
     """http(s)://host[:port] and nothing more: what a browser sends as Origin."""
     parts = _split(name, value, expected)
-    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc
-            or parts.path not in ("", "/") or parts.query or parts.fragment or "?" in value or "#" in value):
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or "?" in value
+        or "#" in value
+    ):
         raise _bad(name, expected, _without_password(value))
     return f"{parts.scheme.lower()}://{parts.netloc}"
 
@@ -199,8 +210,12 @@ def host_of(url: str) -> str:
 
 def env_site_url(name: str, default: str) -> str:
     """The public address of the service: scheme, host and port only (every link is built on it)."""
-    return _origin(name, env_str(name, default).strip(), "a URL starting with http://, https:// with a host and "
-                   "no path, query or fragment, such as https://relay.example.org")
+    return _origin(
+        name,
+        env_str(name, default).strip(),
+        "a URL starting with http://, https:// with a host and "
+        "no path, query or fragment, such as https://relay.example.org",
+    )
 
 
 def env_origins(name: str, default: str) -> list[str]:
@@ -227,8 +242,9 @@ def env_redis_url(name: str) -> str:
     """Empty, or a Redis URL whose path, if any, is a database number."""
     value = env_url(name, "", schemes=("redis", "rediss", "unix"))
     if value and not value.lower().startswith("unix") and not re.fullmatch(r"(/\d+)?", urlsplit(value).path):
-        raise _bad(name, "a Redis URL such as redis://cache:6379/0 (the path is a database number)",
-                   _without_password(value))
+        raise _bad(
+            name, "a Redis URL such as redis://cache:6379/0 (the path is a database number)", _without_password(value)
+        )
     return value
 
 
@@ -250,8 +266,9 @@ def env_database(name: str, default: str, **options) -> dict:
     engine, db_name = database["ENGINE"], str(database.get("NAME") or "")
     if engine == "django.db.backends.sqlite3":
         if db_name == ":memory:" or not Path(db_name).is_absolute():
-            raise _bad(name, "sqlite:/// followed by a file's full path, such as sqlite:////srv/relay/relay.sqlite3",
-                       shown)
+            raise _bad(
+                name, "sqlite:/// followed by a file's full path, such as sqlite:////srv/relay/relay.sqlite3", shown
+            )
         if not Path(db_name).parent.is_dir():
             raise ImproperlyConfigured(f"{name} names a SQLite file in a folder that does not exist: {shown!r}")
     elif engine == "django.db.backends.postgresql":

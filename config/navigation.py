@@ -5,7 +5,7 @@ Entries whose URL does not exist yet are left out, so a feature appears in the m
 
 from django.urls import NoReverseMatch, reverse
 
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role
+from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role
 
 NAVIGATION = [
     ("Home", "home", None),
@@ -34,8 +34,11 @@ def navigation(request):
             continue
         items.append({"label": label, "url": url, "current": False})
     # The longest matching URL is the current one: /devices/labels/ is Labels, not Inventory at /devices/.
-    matching = [item for item in items
-                if (request.path == item["url"] if item["url"] == "/" else request.path.startswith(item["url"]))]
+    matching = [
+        item
+        for item in items
+        if (request.path == item["url"] if item["url"] == "/" else request.path.startswith(item["url"]))
+    ]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"navigation": items}

@@ -48,8 +48,12 @@ CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", SITE_URL)
 # What residents and staff see: the service and the council that runs it.
 SERVICE_NAME = env_str("SERVICE_NAME", "Relay")
 COUNCIL_NAME = env_str("COUNCIL_NAME", "Anytown Borough Council")
-COUNCIL_PHONE = env_match("COUNCIL_PHONE", "01632 960000", r"\+?[0-9][0-9 ()-]{4,22}[0-9]",
-                          "a phone number (digits, spaces, brackets, hyphens, a leading +)")
+COUNCIL_PHONE = env_match(
+    "COUNCIL_PHONE",
+    "01632 960000",
+    r"\+?[0-9][0-9 ()-]{4,22}[0-9]",
+    "a phone number (digits, spaces, brackets, hyphens, a leading +)",
+)
 COUNCIL_EMAIL = env_email("COUNCIL_EMAIL", "relay@anytown.example")
 # Asset tags (RLY-000123, RLY-SC-000001) must fit in 20 characters and in a label's upper-case QR URL.
 ASSET_TAG_PREFIX = env_match("ASSET_TAG_PREFIX", "RLY", r"[A-Za-z0-9]{1,8}", "1 to 8 letters or digits").upper()
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_q",
     "axes",
+    "core",
     "reuse",
     "lending",
     "matching",
@@ -99,14 +104,18 @@ TEMPLATES = [
                 "config.context_processors.service",
                 "config.navigation.navigation",
             ],
+            "builtins": ["core.templatetags.staff"],
         },
     },
 ]
-FORM_RENDERER = "config.forms.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: a SQLite file in var/ by default, or PostgreSQL.
-DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'relay.sqlite3'}",
-                                     conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": env_database(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'relay.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
     # two writers queue on the busy timeout instead of failing half-way with "database is locked".
@@ -146,6 +155,8 @@ else:
     Q_CLUSTER["poll"] = 1
 # Tests and one-off scripts run tasks in-process; the worker is still what production uses.
 TASKS_SYNC = env_bool("TASKS_SYNC", False)
+# Where `core.numbering` keeps its counters (an app's model, as AUTH_USER_MODEL names the user model).
+RELAY_COUNTER_MODEL = "reuse.Counter"
 
 # QR labels: batches of more than LABELS_SYNC_SHEETS sheets are printed by a background task; no one
 # batch may hold more than LABELS_MAX_BATCH labels. Finished batches' PDFs are deleted after
@@ -246,8 +257,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint logs every layout step of every PDF at INFO: only its warnings are worth keeping.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Lending (library desks). Card numbers are checked against LIBRARY_CARD_PATTERN (a regular expression

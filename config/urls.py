@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
-from reuse.views import certificates, public
+from reuse.views import certificates, devices
 
 admin.site.site_header = "Relay administration"
 admin.site.site_title = "Relay"
@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # What every printed QR label holds. Printed labels are permanent: never change what this means.
-    path("d/<str:tag>", public.device_label_landing, name="device-label"),
+    path("d/<str:tag>", devices.device_label_landing, name="device-label"),
     # What every certificate of sanitisation's QR code holds: public, found only by a random token.
     path("verify/<str:token>", certificates.certificate_verify, name="certificate-verify"),
     path("devices/", include("reuse.urls")),

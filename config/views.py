@@ -7,8 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.health import check_broker, check_database
+from core.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
 from reuse.models import Device, DeviceStatus
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
 
 
 @login_required

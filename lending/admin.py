@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanPolicy
-from reuse.admin import ReadOnlyAdmin
 
 
 @admin.register(LoanPolicy)

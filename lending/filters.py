@@ -8,13 +8,19 @@ from reuse.models import DeviceKind
 class LoanFilter(django_filters.FilterSet):
     """Loans by state, branch, device type and asset tag. No borrower fields: filters end up in URLs."""
 
-    STATES = [("open", "On loan"), ("overdue", "Overdue"), ("due_today", "Due today"),
-              ("returned", "Returned"), ("lost", "Lost")]
+    STATES = [
+        ("open", "On loan"),
+        ("overdue", "Overdue"),
+        ("due_today", "Due today"),
+        ("returned", "Returned"),
+        ("lost", "Lost"),
+    ]
 
     state = django_filters.ChoiceFilter(label="State", choices=STATES, method="filter_state", empty_label="Any")
     site = django_filters.ModelChoiceFilter(label="Branch", queryset=None, empty_label="All your branches")
-    kind = django_filters.ChoiceFilter(label="Device type", field_name="device__kind", choices=DeviceKind.choices,
-                                       empty_label="Any")
+    kind = django_filters.ChoiceFilter(
+        label="Device type", field_name="device__kind", choices=DeviceKind.choices, empty_label="Any"
+    )
     tag = django_filters.CharFilter(label="Asset tag", method="filter_tag")
 
     class Meta:

@@ -4,39 +4,60 @@ import uuid
 
 from django import forms
 
-from lending.models import Borrower, ConnectivityItem, Loan, normalise_card
+from lending.models import LENT_KINDS, Borrower, ConnectivityItem, Loan, normalise_card
 from lending.signature import decode_signature
 from reuse.models import DeviceKind
 
 
 class ScanForm(forms.Form):
     scan = forms.CharField(
-        label="Scan a device label or a library card", max_length=300,
+        label="Scan a device label or a library card",
+        max_length=300,
         help_text="Scan the QR label or type the asset tag (like RLY-000123); then scan the library card.",
         error_messages={"required": "Scan a device label or a library card"},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                                      "class": "relay-scan-box", "data-scan-box": ""}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "class": "relay-scan-box",
+                "data-scan-box": "",
+            }
+        ),
     )
     device = forms.IntegerField(required=False, widget=forms.HiddenInput)
     borrower = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class IssueForm(forms.Form):
+    DRAWN = Loan.Signature.DRAWN  # the template hides this choice without JavaScript
     device = forms.IntegerField(widget=forms.HiddenInput)
     borrower = forms.IntegerField(widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
     connectivity = forms.ModelMultipleChoiceField(
-        queryset=ConnectivityItem.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="SIM, data or hotspot lent with it", help_text="Tick anything going out with the device.")
-    extra_accessories = forms.CharField(label="Other accessories lent", required=False, max_length=200,
-                                        help_text="Separate with commas, e.g. mouse, headphones.")
+        queryset=ConnectivityItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="SIM, data or hotspot lent with it",
+        help_text="Tick anything going out with the device.",
+    )
+    extra_accessories = forms.CharField(
+        label="Other accessories lent",
+        required=False,
+        max_length=200,
+        help_text="Separate with commas, e.g. mouse, headphones.",
+    )
     signature_method = forms.ChoiceField(
-        label="How did the borrower agree?", choices=Loan.Signature.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the borrower agreed to the terms"})
+        label="How did the borrower agree?",
+        choices=Loan.Signature.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the borrower agreed to the terms"},
+    )
     signature_data = forms.CharField(required=False, widget=forms.HiddenInput)
     agreed = forms.BooleanField(
         label="The borrower has read the terms (or had them read to them) and agrees to them",
-        error_messages={"required": "Confirm that the borrower agrees to the terms"})
+        error_messages={"required": "Confirm that the borrower agrees to the terms"},
+    )
 
     def __init__(self, *args, connectivity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,8 +74,10 @@ class IssueForm(forms.Form):
         if data.get("signature_method") == Loan.Signature.DRAWN:
             raw = data.get("signature_data", "")
             if not raw:
-                self.add_error("signature_method", "The signature box is empty. Ask the borrower to sign, or choose "
-                                                   "\u201csigned on paper\u201d")
+                self.add_error(
+                    "signature_method",
+                    "The signature box is empty. Ask the borrower to sign, or choose \u201csigned on paper\u201d",
+                )
             else:
                 try:
                     data["signature_png"] = decode_signature(raw)
@@ -72,10 +95,14 @@ class BorrowerForm(forms.ModelForm):
         model = Borrower
         fields = ["card_number", "name", "email", "phone", "postcode", "support_needs"]
         widgets = {"support_needs": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"card_number": {"unique": "A borrower with this library card is already registered",
-                                          "required": "Enter the library card number"},
-                          "name": {"required": "Enter the borrower's full name"},
-                          "postcode": {"required": "Enter the borrower's postcode"}}
+        error_messages = {
+            "card_number": {
+                "unique": "A borrower with this library card is already registered",
+                "required": "Enter the library card number",
+            },
+            "name": {"required": "Enter the borrower's full name"},
+            "postcode": {"required": "Enter the borrower's postcode"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,13 +119,20 @@ class BorrowerForm(forms.ModelForm):
 
 class ReturnForm(forms.Form):
     branch = forms.ModelChoiceField(queryset=None, label="Returned at", empty_label=None)
-    missing = forms.MultipleChoiceField(label="Anything missing?", required=False,
-                                        widget=forms.CheckboxSelectMultiple,
-                                        help_text="Tick what did not come back.")
+    missing = forms.MultipleChoiceField(
+        label="Anything missing?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick what did not come back.",
+    )
     damaged = forms.BooleanField(label="The device is damaged", required=False)
-    condition_notes = forms.CharField(label="Condition notes", required=False, max_length=1000,
-                                      widget=forms.Textarea(attrs={"rows": 3}),
-                                      help_text="Scratches, cracks, faults the borrower mentioned.")
+    condition_notes = forms.CharField(
+        label="Condition notes",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Scratches, cracks, faults the borrower mentioned.",
+    )
 
     def __init__(self, *args, loan: Loan, branches, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,16 +146,23 @@ class ReturnForm(forms.Form):
 
 
 class LostForm(forms.Form):
-    notes = forms.CharField(label="What happened?", required=False, max_length=1000,
-                            widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text="For example: stolen from a bag on 3 March, crime reference 123.")
-    confirm = forms.BooleanField(label="The borrower has told us the device is lost or stolen",
-                                 error_messages={"required": "Confirm that the borrower reported it lost"})
+    notes = forms.CharField(
+        label="What happened?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: stolen from a bag on 3 March, crime reference 123.",
+    )
+    confirm = forms.BooleanField(
+        label="The borrower has told us the device is lost or stolen",
+        error_messages={"required": "Confirm that the borrower reported it lost"},
+    )
 
 
 class HoldForm(forms.Form):
-    device_kind = forms.ChoiceField(label="What do they need?", widget=forms.RadioSelect,
-                                    choices=[(k, label) for k, label in DeviceKind.choices
-                                             if k in ("laptop", "tablet", "phone", "hotspot")],
-                                    error_messages={"required": "Choose the type of device they need"})
-
+    device_kind = forms.ChoiceField(
+        label="What do they need?",
+        widget=forms.RadioSelect,
+        choices=[(k, label) for k, label in DeviceKind.choices if k in LENT_KINDS],
+        error_messages={"required": "Choose the type of device they need"},
+    )

@@ -15,7 +15,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reuse.models import DeviceKind, Site
+from reuse.models import DeviceKind, DeviceStatus, Site
+
+# The types of device lent at the desk (and so waited for): desktops are not, and "other" is no type.
+LENT_KINDS = (DeviceKind.LAPTOP, DeviceKind.TABLET, DeviceKind.PHONE, DeviceKind.HOTSPOT)
 
 
 def validate_card_number(value: str):
@@ -33,19 +36,22 @@ def normalise_card(value: str) -> str:
 class Borrower(models.Model):
     """A library member who borrows devices. No login: staff act for them at the desk."""
 
-    card_number = models.CharField("library card number", max_length=30, unique=True,
-                                   validators=[validate_card_number])
+    card_number = models.CharField("library card number", max_length=30, unique=True, validators=[validate_card_number])
     name = models.CharField("full name", max_length=120)
-    email = models.EmailField("email address", blank=True,
-                              help_text="For the signed agreement, reminders and waiting-list news.")
+    email = models.EmailField(
+        "email address", blank=True, help_text="For the signed agreement, reminders and waiting-list news."
+    )
     phone = models.CharField("phone number", max_length=30, blank=True)
     postcode = models.CharField(max_length=10, help_text="For reporting by area only.")
-    support_needs = models.TextField("support needs", blank=True,
-                                     help_text="Anything that helps staff help them, e.g. large print, "
-                                               "needs help setting up email.")
+    support_needs = models.TextField(
+        "support needs",
+        blank=True,
+        help_text="Anything that helps staff help them, e.g. large print, needs help setting up email.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -73,11 +79,19 @@ class Borrower(models.Model):
 class LoanPolicy(models.Model):
     """How long a device type may be borrowed at a branch. Blank type or branch means 'any'."""
 
-    device_kind = models.CharField("device type", max_length=10, choices=DeviceKind.choices, blank=True,
-                                   help_text="Leave blank for every type.")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             limit_choices_to={"kind": Site.Kind.BRANCH}, verbose_name="branch",
-                             help_text="Leave blank for every branch.")
+    device_kind = models.CharField(
+        "device type", max_length=10, choices=DeviceKind.choices, blank=True, help_text="Leave blank for every type."
+    )
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": Site.Kind.BRANCH},
+        verbose_name="branch",
+        help_text="Leave blank for every branch.",
+    )
     loan_days = models.PositiveSmallIntegerField("loan length (days)", default=28)
     renewals_allowed = models.PositiveSmallIntegerField(default=2)
     max_devices = models.PositiveSmallIntegerField("maximum devices of this type per borrower", default=1)
@@ -87,10 +101,12 @@ class LoanPolicy(models.Model):
         ordering = ["site__name", "device_kind"]
         constraints = [
             # Two partial indexes instead of NULLS NOT DISTINCT, which SQLite does not have.
-            models.UniqueConstraint(fields=["device_kind", "site"], condition=Q(site__isnull=False),
-                                    name="loan_policy_unique_per_branch"),
-            models.UniqueConstraint(fields=["device_kind"], condition=Q(site__isnull=True),
-                                    name="loan_policy_unique_default"),
+            models.UniqueConstraint(
+                fields=["device_kind", "site"], condition=Q(site__isnull=False), name="loan_policy_unique_per_branch"
+            ),
+            models.UniqueConstraint(
+                fields=["device_kind"], condition=Q(site__isnull=True), name="loan_policy_unique_default"
+            ),
             models.CheckConstraint(condition=Q(loan_days__gte=1), name="loan_policy_days_positive"),
             models.CheckConstraint(condition=Q(max_devices__gte=1), name="loan_policy_max_positive"),
         ]
@@ -114,8 +130,9 @@ class AgreementVersion(models.Model):
     title = models.CharField(max_length=120, default="Device loan agreement")
     body = models.TextField("terms", help_text="Plain English. One paragraph per term; a blank line between.")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -140,7 +157,13 @@ class AgreementVersion(models.Model):
         return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-class LoanQuerySet(models.QuerySet):
+class AtDesksQuerySet(models.QuerySet):
+    def at_desks_of(self, user):
+        """Those at the branches `user` acts for at the desk (`Site.objects.desks_for`)."""
+        return self.filter(site__in=Site.objects.desks_for(user))
+
+
+class LoanQuerySet(AtDesksQuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
 
@@ -151,15 +174,21 @@ class LoanQuerySet(models.QuerySet):
         return self.open().filter(due_date=day)
 
 
-class Loan(models.Model):
-    class Outcome(models.TextChoices):
-        RETURNED = "returned", "Returned"
-        LOST = "lost", "Lost"
+class LoanOutcome(models.TextChoices):
+    RETURNED = "returned", "Returned"
+    LOST = "lost", "Lost"
 
-    class Signature(models.TextChoices):
-        DRAWN = "drawn", "Signed on screen"
-        PAPER = "paper", "Signed on paper"
-        READ_ALOUD = "read_aloud", "Read aloud and agreed"
+
+class SignatureMethod(models.TextChoices):
+    DRAWN = "drawn", "Signed on screen"
+    PAPER = "paper", "Signed on paper"
+    READ_ALOUD = "read_aloud", "Read aloud and agreed"
+
+
+class Loan(models.Model):
+    Outcome = LoanOutcome
+
+    Signature = SignatureMethod
 
     device = models.ForeignKey("reuse.Device", on_delete=models.PROTECT, related_name="loans")
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
@@ -179,8 +208,9 @@ class Loan(models.Model):
     signature_png = models.BinaryField(null=True, blank=True, editable=False)
 
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     damaged = models.BooleanField(default=False)
@@ -194,15 +224,21 @@ class Loan(models.Model):
         indexes = [models.Index(fields=["closed_at", "due_date"]), models.Index(fields=["site", "closed_at"])]
         constraints = [
             # Gate 3: one open loan per device, whatever two desks do at the same moment.
-            models.UniqueConstraint(fields=["device"], condition=Q(closed_at__isnull=True),
-                                    name="loan_one_open_per_device"),
-            models.CheckConstraint(condition=Q(signature_method__in=["drawn", "paper", "read_aloud"]),
-                                   name="loan_signature_method_valid"),
-            models.CheckConstraint(condition=~Q(signature_method="drawn") | Q(signature_png__isnull=False),
-                                   name="loan_drawn_signature_present"),
-            models.CheckConstraint(condition=Q(closed_at__isnull=True, outcome="")
-                                   | Q(closed_at__isnull=False, outcome__in=["returned", "lost"]),
-                                   name="loan_outcome_matches_closed"),
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(closed_at__isnull=True), name="loan_one_open_per_device"
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_method__in=SignatureMethod.values), name="loan_signature_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(signature_method=SignatureMethod.DRAWN) | Q(signature_png__isnull=False),
+                name="loan_drawn_signature_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | Q(closed_at__isnull=False, outcome__in=LoanOutcome.values),
+                name="loan_outcome_matches_closed",
+            ),
         ]
 
     def __str__(self):
@@ -224,6 +260,24 @@ class Loan(models.Model):
         return max(0, (timezone.localdate() - self.due_date).days) if self.is_open else 0
 
     @property
+    def is_lost(self) -> bool:
+        return self.outcome == LoanOutcome.LOST
+
+    @property
+    def back_and_not_wiped(self) -> bool:
+        """Returned, and its device not wiped since (a wipe moves it on from `received`): the borrower's
+        data may still be on it."""
+        return self.outcome == LoanOutcome.RETURNED and self.device.status == DeviceStatus.RECEIVED
+
+    @property
+    def signed_on_screen(self) -> bool:
+        return self.signature_method == SignatureMethod.DRAWN
+
+    @property
+    def signed_on_paper(self) -> bool:
+        return self.signature_method == SignatureMethod.PAPER
+
+    @property
     def renewals_left(self) -> int:
         return max(0, self.renewals_allowed - self.renewals)
 
@@ -234,29 +288,55 @@ class Loan(models.Model):
         return "Overdue" if self.is_overdue else "On loan"
 
 
+class ConnectivityItemQuerySet(models.QuerySet):
+    def lendable_at(self, site: Site, today: datetime.date | None = None):
+        """What the desk at `site` may lend now: held there, not retired, not expired, not out on a loan.
+        The desk offers exactly these and `loan_issue` accepts exactly these."""
+        today = today or timezone.localdate()
+        out = LoanConnectivity.objects.filter(returned_at__isnull=True, missing=False).values("item_id")
+        return (
+            self.filter(site=site, retired=False)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            .exclude(pk__in=out)
+            .order_by("expires_on", "pk")
+        )
+
+
+class ConnectivityKind(models.TextChoices):
+    SIM = "sim", "SIM card"
+    VOUCHER = "voucher", "Data voucher"
+    HOTSPOT = "hotspot", "Mobile hotspot"
+
+
 class ConnectivityItem(models.Model):
     """A SIM, data voucher or mobile hotspot lent alongside a device."""
 
-    class Kind(models.TextChoices):
-        SIM = "sim", "SIM card"
-        VOUCHER = "voucher", "Data voucher"
-        HOTSPOT = "hotspot", "Mobile hotspot"
+    Kind = ConnectivityKind
 
     kind = models.CharField("type", max_length=10, choices=Kind.choices)
-    identifier = models.CharField(max_length=40, unique=True,
-                                  help_text="SIM serial (ICCID), voucher code or hotspot serial.")
+    identifier = models.CharField(
+        max_length=40, unique=True, help_text="SIM serial (ICCID), voucher code or hotspot serial."
+    )
     provider = models.CharField(max_length=60, blank=True)
     allowance = models.CharField(max_length=80, help_text="e.g. 20 GB a month, unlimited calls")
     expires_on = models.DateField("expiry date", null=True, blank=True)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="held at",
-                             limit_choices_to={"kind": Site.Kind.BRANCH})
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="held at",
+        limit_choices_to={"kind": Site.Kind.BRANCH},
+    )
     retired = models.BooleanField(default=False, help_text="Lost, used up or withdrawn.")
     notes = models.TextField(blank=True)
 
+    objects = ConnectivityItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "identifier"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["sim", "voucher", "hotspot"]),
-                                              name="connectivity_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ConnectivityKind.values), name="connectivity_kind_valid")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.identifier} ({self.allowance})"
@@ -284,25 +364,29 @@ class LoanConnectivity(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item"], condition=Q(returned_at__isnull=True, missing=False),
-                                    name="connectivity_one_open_loan"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(returned_at__isnull=True, missing=False), name="connectivity_one_open_loan"
+            ),
         ]
 
     def __str__(self):
         return f"{self.item} with loan {self.loan_id}"
 
 
+class HoldStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    OFFERED = "offered", "Device reserved"
+    FULFILLED = "fulfilled", "Collected"
+    EXPIRED = "expired", "Not collected in time"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Hold(models.Model):
     """A place on a branch's waiting list for a type of device."""
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        OFFERED = "offered", "Device reserved"
-        FULFILLED = "fulfilled", "Collected"
-        EXPIRED = "expired", "Not collected in time"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = HoldStatus
 
-    LIVE = ("waiting", "offered")
+    LIVE = (HoldStatus.WAITING, HoldStatus.OFFERED)
 
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="holds")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name="branch")
@@ -313,25 +397,32 @@ class Hold(models.Model):
     device = models.ForeignKey("reuse.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="holds")
     offered_at = models.DateTimeField(null=True, blank=True)
     collect_by = models.DateField(null=True, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True,
-                                       help_text="When the borrower was told: by email, or by staff on the phone.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the borrower was told: by email, or by staff on the phone."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     loan = models.OneToOneField(Loan, null=True, blank=True, on_delete=models.SET_NULL, related_name="hold")
+
+    objects = AtDesksQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["site", "device_kind", "status", "created_at"])]
         constraints = [
             # Gate 3's other half: at most one live reservation per device.
-            models.UniqueConstraint(fields=["device"], condition=Q(status="offered"),
-                                    name="hold_one_live_reservation_per_device"),
-            models.UniqueConstraint(fields=["borrower", "site", "device_kind"],
-                                    condition=Q(status__in=["waiting", "offered"]),
-                                    name="hold_one_live_per_borrower_kind_branch"),
-            models.CheckConstraint(condition=~Q(status="offered") | Q(device__isnull=False, collect_by__isnull=False),
-                                   name="hold_offer_has_device"),
-            models.CheckConstraint(condition=Q(status__in=["waiting", "offered", "fulfilled", "expired", "cancelled"]),
-                                   name="hold_status_valid"),
+            models.UniqueConstraint(
+                fields=["device"], condition=Q(status=HoldStatus.OFFERED), name="hold_one_live_reservation_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["borrower", "site", "device_kind"],
+                condition=Q(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]),
+                name="hold_one_live_per_borrower_kind_branch",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=HoldStatus.OFFERED) | Q(device__isnull=False, collect_by__isnull=False),
+                name="hold_offer_has_device",
+            ),
+            models.CheckConstraint(condition=Q(status__in=HoldStatus.values), name="hold_status_valid"),
         ]
 
     def __str__(self):
@@ -340,6 +431,10 @@ class Hold(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == HoldStatus.OFFERED
 
 
 class Reminder(models.Model):

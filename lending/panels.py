@@ -20,15 +20,22 @@ def desk_panels(branch) -> dict:
         "due_today": list(loans.due_on(today)[:PANEL_ROWS]),
         "overdue": list(loans.overdue(today)[:PANEL_ROWS]),
         "overdue_count": loans.overdue(today).count(),
-        "holds_to_phone": list(Hold.objects.filter(site=branch, status=Hold.Status.OFFERED, notified_at__isnull=True)
-                               .select_related("borrower", "device").order_by("collect_by")),
+        "holds_to_phone": list(
+            Hold.objects.filter(site=branch, status=Hold.Status.OFFERED, notified_at__isnull=True)
+            .select_related("borrower", "device")
+            .order_by("collect_by")
+        ),
         "holds_waiting": _by_kind(Hold.objects.filter(site=branch, status=Hold.Status.WAITING), "device_kind"),
-        "holds_offered": list(Hold.objects.filter(site=branch, status=Hold.Status.OFFERED, notified_at__isnull=False)
-                              .select_related("borrower", "device").order_by("collect_by")),
+        "holds_offered": list(
+            Hold.objects.filter(site=branch, status=Hold.Status.OFFERED, notified_at__isnull=False)
+            .select_related("borrower", "device")
+            .order_by("collect_by")
+        ),
         "ready_by_kind": _by_kind(Device.objects.lendable().filter(site=branch), "kind"),
         "ready_devices": list(Device.objects.lendable().filter(site=branch).order_by("asset_tag")[:PANEL_ROWS]),
-        "expiring_connectivity": list(ConnectivityItem.objects.filter(site=branch, retired=False,
-                                                                      expires_on__lte=warn).order_by("expires_on")),
+        "expiring_connectivity": list(
+            ConnectivityItem.objects.filter(site=branch, retired=False, expires_on__lte=warn).order_by("expires_on")
+        ),
     }
 
 

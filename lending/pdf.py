@@ -2,14 +2,18 @@
 
 from django.conf import settings
 
+from core.pdf import render_pdf
+from core.qr import png_data_uri
+from core.roles import staff_name
 from lending.models import Loan
-from reuse.pdfrender import render_pdf
-from reuse.qr import png_data_uri
 
 
 def build_loan_agreement(loan: Loan) -> bytes:
-    loan = (Loan.objects.select_related("device", "borrower", "site", "issued_by", "agreement")
-            .prefetch_related("connectivity__item").get(pk=loan.pk))
+    loan = (
+        Loan.objects.select_related("device", "borrower", "site", "issued_by", "agreement")
+        .prefetch_related("connectivity__item")
+        .get(pk=loan.pk)
+    )
     context = {
         "loan": loan,
         "device": loan.device,
@@ -17,7 +21,7 @@ def build_loan_agreement(loan: Loan) -> bytes:
         "agreement": loan.agreement,
         "connectivity": [link.item for link in loan.connectivity.all()],
         "signature_uri": png_data_uri(bytes(loan.signature_png)) if loan.signature_png else "",
-        "staff_name": loan.issued_by.get_full_name() or loan.issued_by.username,
+        "staff_name": staff_name(loan.issued_by),
         "SERVICE_NAME": settings.SERVICE_NAME,
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "COUNCIL_PHONE": settings.COUNCIL_PHONE,

@@ -5,7 +5,9 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from core.tasks import on_commit_task
 from lending.models import Hold
+from reuse.models import DeviceStatus
 
 SCHEDULES = [
     # name, task, schedule type, minutes (for MINUTES)
@@ -16,14 +18,11 @@ SCHEDULES = [
 
 def device_changed(sender, *, device_id, from_status, to_status, site_id, **kwargs):
     """A device became ready (or was moved while ready): offer it to a waiting hold, if anyone waits there."""
-    if to_status != "ready" or site_id is None:
+    if to_status != DeviceStatus.READY or site_id is None:
         return
     if not Hold.objects.filter(site_id=site_id, status=Hold.Status.WAITING).exists():
         return
-    from django_q.tasks import async_task
-
-    # Sent after commit already, so the task can be queued straight away.
-    async_task("lending.tasks.offer_holds_for_device", device_id, sync=settings.TASKS_SYNC)
+    on_commit_task("lending.tasks.offer_holds_for_device", device_id)
 
 
 def ensure_defaults(**kwargs):
@@ -40,6 +39,13 @@ def ensure_defaults(**kwargs):
     if first_run <= timezone.localtime():
         first_run += datetime.timedelta(days=1)
     for name, func, schedule_type, minutes in SCHEDULES:
-        Schedule.objects.get_or_create(name=name, defaults={
-            "func": func, "schedule_type": schedule_type, "minutes": minutes, "next_run": first_run,
-            "repeats": -1})
+        Schedule.objects.get_or_create(
+            name=name,
+            defaults={
+                "func": func,
+                "schedule_type": schedule_type,
+                "minutes": minutes,
+                "next_run": first_run,
+                "repeats": -1,
+            },
+        )

@@ -20,16 +20,18 @@ MIN_INKED_PIXELS = 30
 
 def decode_signature(data_url: str) -> bytes:
     if not data_url.startswith(PREFIX):
-        raise ValidationError("The signature did not arrive as an image. Ask the borrower to sign again.",
-                              code="signature_format")
-    encoded = data_url[len(PREFIX):]
+        raise ValidationError(
+            "The signature did not arrive as an image. Ask the borrower to sign again.", code="signature_format"
+        )
+    encoded = data_url[len(PREFIX) :]
     if len(encoded) > MAX_BYTES * 4 // 3 + 4:
         raise ValidationError("The signature image is too large.", code="signature_size")
     try:
         png = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError("The signature image is damaged. Ask the borrower to sign again.",
-                              code="signature_format") from None
+        raise ValidationError(
+            "The signature image is damaged. Ask the borrower to sign again.", code="signature_format"
+        ) from None
     check_png(png)
     return png
 
@@ -46,11 +48,14 @@ def check_png(png: bytes) -> None:
             image.load()
             rgba = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError("The signature image is damaged. Ask the borrower to sign again.",
-                              code="signature_format") from None
+        raise ValidationError(
+            "The signature image is damaged. Ask the borrower to sign again.", code="signature_format"
+        ) from None
     # Ink is whatever stays dark once the (possibly transparent) image is laid on white paper.
     paper = Image.new("RGBA", rgba.size, "white")
     inked = sum(Image.alpha_composite(paper, rgba).convert("L").histogram()[:160])
     if inked < MIN_INKED_PIXELS:
-        raise ValidationError("The signature box is empty. Ask the borrower to sign, or choose "
-                              "\u201csigned on paper\u201d.", code="signature_empty")
+        raise ValidationError(
+            "The signature box is empty. Ask the borrower to sign, or choose \u201csigned on paper\u201d.",
+            code="signature_empty",
+        )

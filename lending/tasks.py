@@ -20,11 +20,11 @@ def email_agreement(loan_id: int) -> bool:
     loan = Loan.objects.select_related("borrower", "device", "site").get(pk=loan_id)
     if not loan.borrower.email:
         return False
-    body = render_to_string("lending/email/agreement.txt", {"loan": loan, "borrower": loan.borrower,
-                                                            "council": settings.COUNCIL_NAME,
-                                                            "phone": settings.COUNCIL_PHONE})
-    message = EmailMessage(subject=f"Your {settings.SERVICE_NAME} loan agreement", body=body,
-                           to=[loan.borrower.email])
+    body = render_to_string(
+        "lending/email/agreement.txt",
+        {"loan": loan, "borrower": loan.borrower, "council": settings.COUNCIL_NAME, "phone": settings.COUNCIL_PHONE},
+    )
+    message = EmailMessage(subject=f"Your {settings.SERVICE_NAME} loan agreement", body=body, to=[loan.borrower.email])
     message.attach(agreement_filename(loan), build_loan_agreement(loan), "application/pdf")
     message.send()
     log.info("Emailed the agreement for loan %s", loan.pk)
@@ -36,11 +36,15 @@ def notify_hold(hold_id: int) -> bool:
     hold = Hold.objects.select_related("borrower", "site", "device").get(pk=hold_id)
     if hold.status != Hold.Status.OFFERED or not hold.borrower.email or hold.notified_at:
         return False
-    body = render_to_string("lending/email/hold_ready.txt", {"hold": hold, "borrower": hold.borrower,
-                                                             "council": settings.COUNCIL_NAME,
-                                                             "phone": settings.COUNCIL_PHONE})
-    EmailMessage(subject=f"Your {hold.get_device_kind_display().lower()} is ready to collect", body=body,
-                 to=[hold.borrower.email]).send()
+    body = render_to_string(
+        "lending/email/hold_ready.txt",
+        {"hold": hold, "borrower": hold.borrower, "council": settings.COUNCIL_NAME, "phone": settings.COUNCIL_PHONE},
+    )
+    EmailMessage(
+        subject=f"Your {hold.get_device_kind_display().lower()} is ready to collect",
+        body=body,
+        to=[hold.borrower.email],
+    ).send()
     Hold.objects.filter(pk=hold.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     log.info("Told the borrower on hold %s that a device is waiting", hold.pk)
     return True

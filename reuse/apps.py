@@ -1,15 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_migrate
 
 
 class ReuseConfig(AppConfig):
     name = "reuse"
     verbose_name = "Reuse: devices, custody and sanitisation"
-
-    def ready(self):
-        from django.contrib.auth.models import User
-
-        from reuse.roles import sync_admin_site_access, sync_role_groups
-
-        post_migrate.connect(sync_role_groups, dispatch_uid="relay-sync-role-groups")
-        m2m_changed.connect(sync_admin_site_access, sender=User.groups.through, dispatch_uid="relay-admin-access")

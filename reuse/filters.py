@@ -12,8 +12,16 @@ from reuse.models import Device, DeviceImport, DeviceKind, DeviceStatus, Grade
 RAM_CHOICES = [(n, f"{n} GB or more") for n in (2, 4, 8, 16, 32)]
 STORAGE_CHOICES = [(n, f"{n} GB or more") for n in (32, 64, 128, 256, 512)] + [(1000, "1 TB or more")]
 SORTS = {  # parameter -> model field, in the order the table shows them
-    "tag": "asset_tag", "type": "kind", "model": "make", "serial": "serial", "status": "status",
-    "site": "site__name", "grade": "grade", "ram": "ram_gb", "storage": "storage_gb", "received": "received_at",
+    "tag": "asset_tag",
+    "type": "kind",
+    "model": "make",
+    "serial": "serial",
+    "status": "status",
+    "site": "site__name",
+    "grade": "grade",
+    "ram": "ram_gb",
+    "storage": "storage_gb",
+    "received": "received_at",
 }
 
 
@@ -43,22 +51,33 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 class DeviceFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Asset tag, serial, model or council asset number",
-                                  widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}))
+    q = django_filters.CharFilter(
+        method="search",
+        label="Asset tag, serial, model or council asset number",
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
     status = django_filters.ChoiceFilter(choices=DeviceStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=DeviceKind.choices, label="Type", empty_label="Any type")
     site = django_filters.ChoiceFilter(field_name="site_id", empty_label="Any site")
     grade = django_filters.ChoiceFilter(choices=[c for c in Grade.choices if c[0]], empty_label="Any grade")
-    min_ram = django_filters.ChoiceFilter(choices=RAM_CHOICES, method="at_least", field_name="ram_gb",
-                                          label="RAM", empty_label="Any RAM")
-    min_storage = django_filters.ChoiceFilter(choices=STORAGE_CHOICES, method="at_least", field_name="storage_gb",
-                                              label="Storage", empty_label="Any storage")
-    received_from = django_filters.DateFilter(method="filter_received_from", label="Received from",
-                                              help_text="For example, 31/01/2025",
-                                              widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    received_to = django_filters.DateFilter(method="filter_received_to", label="Received to",
-                                            help_text="For example, 28/02/2025",
-                                            widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+    min_ram = django_filters.ChoiceFilter(
+        choices=RAM_CHOICES, method="at_least", field_name="ram_gb", label="RAM", empty_label="Any RAM"
+    )
+    min_storage = django_filters.ChoiceFilter(
+        choices=STORAGE_CHOICES, method="at_least", field_name="storage_gb", label="Storage", empty_label="Any storage"
+    )
+    received_from = django_filters.DateFilter(
+        method="filter_received_from",
+        label="Received from",
+        help_text="For example, 31/01/2025",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    received_to = django_filters.DateFilter(
+        method="filter_received_to",
+        label="Received to",
+        help_text="For example, 28/02/2025",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
     lot = django_filters.CharFilter(label="Lot or batch")
     intake = django_filters.NumberFilter(method="from_intake", widget=forms.HiddenInput)
     sort = SortFilter(fields=[(field, param) for param, field in SORTS.items()], widget=forms.HiddenInput)
@@ -79,8 +98,12 @@ class DeviceFilter(django_filters.FilterSet):
         comparison costs less than a substring scan on a 100,000-row table.
         """
         for word in value.split()[:5]:
-            queryset = queryset.filter(Q(asset_tag__icontains=word) | Q(serial__icontains=word)
-                                       | Q(model__icontains=word) | Q(council_asset_number__iexact=word))
+            queryset = queryset.filter(
+                Q(asset_tag__icontains=word)
+                | Q(serial__icontains=word)
+                | Q(model__icontains=word)
+                | Q(council_asset_number__iexact=word)
+            )
         return queryset
 
     def at_least(self, queryset, name, value):

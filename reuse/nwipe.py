@@ -46,8 +46,19 @@ VERIFY_ONLY_METHODS = ("Verify Zeros", "Verify Ones")
 
 # What dmidecode prints when the maker left the field empty: not an identity.
 PLACEHOLDER_SERIALS = {
-    "", "not specified", "to be filled by o.e.m.", "default string", "system serial number",
-    "chassis serial number", "none", "not applicable", "n/a", "0", "00000000", "0123456789", "123456789",
+    "",
+    "not specified",
+    "to be filled by o.e.m.",
+    "default string",
+    "system serial number",
+    "chassis serial number",
+    "none",
+    "not applicable",
+    "n/a",
+    "0",
+    "00000000",
+    "0123456789",
+    "123456789",
 }
 
 STAMP = r"\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]"
@@ -70,8 +81,13 @@ OUTCOMES = {
     "Nwipe exited with errors": "errors",
     "Nwipe was aborted by the user": "aborted",
 }
-STATUS_WORDS = {"Erased": "Erased", "-FAILED-": "FAILED", "FAILED": "FAILED", "UABORTED": "ABORTED",
-                "INSANITY": "INSANITY"}
+STATUS_WORDS = {
+    "Erased": "Erased",
+    "-FAILED-": "FAILED",
+    "FAILED": "FAILED",
+    "UABORTED": "ABORTED",
+    "INSANITY": "INSANITY",
+}
 
 
 class NwipeLogError(ValueError):
@@ -93,8 +109,8 @@ class NwipeDrive:
     pass_errors: int
     verify_errors: int
     fdatasync_errors: int
-    started_at: datetime.datetime | None
-    ended_at: datetime.datetime | None
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
     final_pass_verified: bool  # nwipe read back the last pass of the last round without a mismatch
     throughput: str
     table_duration: datetime.timedelta
@@ -298,11 +314,13 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
     if reader.status_rows and reader.total is None:
         problems.append("the Drive Status table has no Total Throughput line: the log is partial")
     if not reader.outcome:
-        problems.append("nwipe's closing line (\"Nwipe successfully completed\", \"exited with errors\" or "
-                        "\"aborted\") is missing: the log is partial")
+        problems.append(
+            'nwipe\'s closing line ("Nwipe successfully completed", "exited with errors" or '
+            '"aborted") is missing: the log is partial'
+        )
     method = reader.options.get("method", "")
     if not method:
-        problems.append("the wipe method is not in the log (no \"method =\" option line)")
+        problems.append('the wipe method is not in the log (no "method =" option line)')
     elif method.startswith(VERIFY_ONLY_METHODS):
         problems.append(f"the method is {method!r}: a read-only check of an earlier wipe, not a wipe")
     elif method not in METHODS:
@@ -311,7 +329,9 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
     if not rounds_text.isdigit():
         problems.append(f"the number of rounds is missing or unreadable ({rounds_text!r})")
     drives = _drives(reader, problems)
-    if problems:
+    if reader.last_stamp is None:
+        problems.append("the log has no time-stamped lines")
+    if problems or reader.last_stamp is None:
         raise NwipeLogError(problems)
 
     verify_option = reader.options.get("verify", "0")
@@ -341,7 +361,8 @@ def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLo
         drives=tuple(drives),
         not_wiped=tuple(
             f"/dev/{name} ({facts.bus or 'unknown bus'}, {facts.model or 'unknown model'}, S/N={facts.serial or '?'})"
-            for name, facts in reader.drives.items() if name not in reader.status_rows and facts.found_line
+            for name, facts in reader.drives.items()
+            if name not in reader.status_rows and facts.found_line
         ),
         warnings=tuple(reader.warnings),
     )
@@ -363,26 +384,43 @@ def _drives(reader: _Reader, problems: list[str]) -> list[NwipeDrive]:
         # The table's column is "<model cut to 17>/<serial cut to 20>"; the full serial must start with it.
         table_serial = model_serial.rpartition("/")[2].strip()
         if facts.serial and table_serial and not facts.serial.startswith(table_serial):
-            problems.append(f"line {number}: {name} shows serial {table_serial!r} in Drive Status but "
-                            f"{facts.serial!r} where it was found (line {facts.found_line})")
+            problems.append(
+                f"line {number}: {name} shows serial {table_serial!r} in Drive Status but "
+                f"{facts.serial!r} where it was found (line {facts.found_line})"
+            )
             continue
         pass_errors, verify_errors, sync_errors, _ = reader.error_rows[name]
         if status == "Erased" and facts.ended_at is None:
             problems.append(f"line {number}: {name} is marked Erased but the log has no line saying it finished")
             continue
         ended = facts.ended_at or reader.last_stamp
+        if ended is None:
+            continue  # no time-stamped line at all: reported once for the whole log
         if facts.started_at and facts.ended_at:
             logged = facts.ended_at - facts.started_at
             if abs((logged - duration).total_seconds()) > 60:
                 reader.warnings.append(
                     f"Drive Status gives {_hms(duration)} for {name}, but its start and finish lines are "
-                    f"{_hms(logged)} apart; Relay records the times of those lines.")
-        drives.append(NwipeDrive(
-            name=name, bus=facts.bus, model=facts.model, serial=facts.serial, size_bytes=facts.size_bytes,
-            status=status, pass_errors=pass_errors, verify_errors=verify_errors, fdatasync_errors=sync_errors,
-            started_at=facts.started_at or ended, ended_at=ended, final_pass_verified=facts.final_pass_verified,
-            throughput=throughput, table_duration=duration,
-        ))
+                    f"{_hms(logged)} apart; Relay records the times of those lines."
+                )
+        drives.append(
+            NwipeDrive(
+                name=name,
+                bus=facts.bus,
+                model=facts.model,
+                serial=facts.serial,
+                size_bytes=facts.size_bytes,
+                status=status,
+                pass_errors=pass_errors,
+                verify_errors=verify_errors,
+                fdatasync_errors=sync_errors,
+                started_at=facts.started_at or ended,
+                ended_at=ended,
+                final_pass_verified=facts.final_pass_verified,
+                throughput=throughput,
+                table_duration=duration,
+            )
+        )
     return drives
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reuse.views import certificates, devices, disposal, intake, inventory, labels, sanitisation, sanitisation_batch
+from reuse.views import certificates, devices, disposal, intake, inventory, labels, sanitisation
 
 app_name = "reuse"
 
@@ -13,10 +13,10 @@ urlpatterns = [
     path("intake/template.csv", intake.intake_template, name="intake-template"),
     path("intake/<str:token>/", intake.intake_preview, name="intake-preview"),
     # Sanitisation, certificates and disposal (before "<tag>/", which would otherwise swallow them).
-    path("sanitisation/", sanitisation_batch.sanitisation_home, name="sanitisation"),
-    path("sanitisation/confirm/", sanitisation_batch.sanitisation_confirm, name="sanitisation-confirm"),
-    path("sanitisation/batch/", sanitisation_batch.sanitisation_batch, name="sanitisation-batch"),
-    path("sanitisation/import/", sanitisation_batch.wipe_log_upload, name="wipe-log-import"),
+    path("sanitisation/", sanitisation.sanitisation_home, name="sanitisation"),
+    path("sanitisation/confirm/", sanitisation.sanitisation_confirm, name="sanitisation-confirm"),
+    path("sanitisation/batch/", sanitisation.sanitisation_batch, name="sanitisation-batch"),
+    path("sanitisation/import/", sanitisation.wipe_log_upload, name="wipe-log-import"),
     path("sanitisation/wipes/<int:pk>/verify/", sanitisation.record_verify, name="record-verify"),
     path("sanitisation/checklists/<int:pk>/verify/", sanitisation.checklist_verify, name="checklist-verify"),
     path("sanitisation/evidence/<int:pk>/", sanitisation.evidence_download, name="evidence-download"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("disposal/", disposal.disposal_list, name="disposal-list"),
     path("disposal/new/", disposal.disposal_new, name="disposal-new"),
     path("disposal/<str:reference>/", disposal.disposal_detail, name="disposal-detail"),
-    path("<str:tag>/status/", sanitisation.device_transition_view, name="device-transition"),
+    path("<str:tag>/status/", devices.device_transition_view, name="device-transition"),
     path("<str:tag>/drives/add/", sanitisation.medium_add, name="medium-add"),
     path("<str:tag>/drives/<int:pk>/remove/", sanitisation.medium_remove, name="medium-remove"),
     path("<str:tag>/drives/<int:medium_pk>/wipe/", sanitisation.record_wipe, name="record-wipe"),

@@ -1,26 +1,26 @@
-"""Shared fixtures: personas (like healthchecks' alice, bob and charlie) and small builders."""
+"""Shared fixtures: personas (like healthchecks' alice, bob and charlie), sites, devices in any state,
+borrowers and loans. The builders behind them live in `tests/factories.py`."""
 
-import datetime
-import threading
+import uuid
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.db import connection
-from django.utils import timezone
 
-from reuse.models import ResetChecklist, SanitisationRecord, Site, StorageMedium
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT
-from reuse.services.lifecycle import device_register, device_transition
-
-PASSWORD = "correct-horse-battery"
+from core.roles import ADMIN, COORDINATOR, DESK, IT
+from lending.services.loans import loan_issue
+from reuse.models import DeviceStatus, Site
+from reuse.services.devices import device_register
+from reuse.services.lifecycle import device_move, device_transition
+from tests.factories import BorrowerFactory, SiteFactory, add_drives, make_user, wipe_all
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_synchronous(settings):
     settings.TASKS_SYNC = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -31,30 +31,17 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def depot(db):
-    return Site.objects.create(code="DEPOT", name="Civic Centre IT Depot", kind=Site.Kind.DEPOT,
-                               opening_days="01234")
+    return SiteFactory(code="DEPOT", name="Civic Centre IT Depot", kind=Site.Kind.DEPOT, opening_days="01234")
 
 
 @pytest.fixture
 def branch(db):
-    return Site.objects.create(code="CENTRAL", name="Central Library", kind=Site.Kind.BRANCH,
-                               opening_days="012345")
+    return SiteFactory(code="CENTRAL", name="Central Library", kind=Site.Kind.BRANCH, opening_days="012345")
 
 
 @pytest.fixture
 def other_branch(db):
-    return Site.objects.create(code="NORTHGATE", name="Northgate Library", kind=Site.Kind.BRANCH,
-                               opening_days="01345")
-
-
-def make_user(username: str, role: str | None, sites=()):
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(),
-                                    email=f"{username}@example.org")
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    for site in sites:
-        site.staff.add(user)
-    return user
+    return SiteFactory(code="NORTHGATE", name="Northgate Library", kind=Site.Kind.BRANCH, opening_days="01345")
 
 
 @pytest.fixture
@@ -98,35 +85,16 @@ def nobody(db):
 
 @pytest.fixture
 def make_device(depot, alice):
+    """`make_device(kind=..., media=n, site=..., **fields)`: a device registered through intake, with n drives."""
+
     def build(kind="laptop", media=1, site=None, **fields):
         fields.setdefault("make", "Dell")
         fields.setdefault("model", "Latitude 5490")
         device = device_register(actor=alice, site=site or depot, kind=kind, **fields)
-        for n in range(media):
-            StorageMedium.objects.create(device=device, kind="ssd", make="Samsung", model="860 EVO",
-                                         serial=f"{device.asset_tag}-D{n}", capacity_gb=256)
+        add_drives(device, media)
         return device
 
     return build
-
-
-def record_wipe(device, medium, *, operator, verifier, result="passed", verification="passed", cycle=None):
-    start = timezone.now() - datetime.timedelta(hours=1)
-    return SanitisationRecord.objects.create(
-        device=device, medium=medium, cycle=cycle or device.cycle, category="clear", technique="overwrite",
-        tool="nwipe", tool_version="0.34", rounds=1, started_at=start, ended_at=start + datetime.timedelta(minutes=30),
-        operator=operator, result=result, verification_method="Verify last pass",
-        verification_result=verification, verified_by=verifier, verified_at=timezone.now())
-
-
-def wipe_all(device, *, operator, verifier):
-    """Give every medium (or a phone's checklist) a passing, verified record for the current cycle."""
-    if device.needs_reset_checklist:
-        ResetChecklist.objects.create(device=device, cycle=device.cycle, encryption_on=True, factory_reset=True,
-                                      activation_lock_removed=True, sim_removed=True, sd_removed=True,
-                                      operator=operator, verified_by=verifier)
-    for medium in device.media.filter(removed_at__isnull=True):
-        record_wipe(device, medium, operator=operator, verifier=verifier)
 
 
 @pytest.fixture
@@ -136,34 +104,45 @@ def ready_device(make_device, alice, bob):
     def build(**fields):
         device = make_device(**fields)
         wipe_all(device, operator=alice, verifier=bob)
-        device_transition(device=device, to_status="sanitised", actor=alice)
-        device_transition(device=device, to_status="ready", actor=alice)
+        device_transition(device=device, to_status=DeviceStatus.SANITISED, actor=alice)
+        device_transition(device=device, to_status=DeviceStatus.READY, actor=alice)
         return device
 
     return build
 
 
-def run_at_once(*calls):
-    """Run `calls` in threads, each with its own database connection, released together by a barrier.
+@pytest.fixture
+def make_borrower(db):
+    return BorrowerFactory
 
-    Returns each call's result, or the exception it raised, in order: a real race on PostgreSQL (row
-    locks, constraints) and on the SQLite test file (the write lock), as in production.
-    """
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
 
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - handed back to the test to assert on
-            results[index] = error
-        finally:
-            connection.close()
+@pytest.fixture
+def borrower(make_borrower):
+    return make_borrower(name="Rosa Clarke", email="rosa@example.com", card_number="20417000009999")
 
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+
+@pytest.fixture
+def lendable(ready_device, branch, alice):
+    """A device wiped, ready and moved to Central Library."""
+
+    def build(**fields):
+        device = ready_device(**fields)
+        device_move(device=device, site=branch, actor=alice, reason="To the branch")
+        device.refresh_from_db()
+        return device
+
+    return build
+
+
+@pytest.fixture
+def issue(branch, dina):
+    """`issue(device, borrower, **kwargs)`: a loan issued at Central Library's desk by dina."""
+
+    def run(device, borrower, **kwargs):
+        kwargs.setdefault("site", branch)
+        kwargs.setdefault("actor", dina)
+        kwargs.setdefault("idempotency_key", uuid.uuid4())
+        kwargs.setdefault("signature_method", "paper")
+        return loan_issue(device=device, borrower=borrower, **kwargs)
+
+    return run

@@ -14,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.tasks import on_commit_task
 from lending.models import Borrower, Hold
-from lending.services.loans import dispatch, due_date_for
-from reuse.errors import DomainError
+from lending.services.loans import due_date_for
 from reuse.models import Device, DeviceStatus, Site
 from reuse.services.lifecycle import device_transition
 
@@ -27,21 +28,25 @@ def hold_place(*, borrower: Borrower, site: Site, device_kind: str, actor) -> Ho
     """Put `borrower` on `site`'s waiting list for `device_kind`."""
     lendable = Device.objects.lendable().filter(site=site, kind=device_kind)
     if lendable.exists():
-        raise DomainError("device_available", "There is one ready at this branch now: scan it and lend it "
-                                              "instead of joining the waiting list.")
+        raise DomainError(
+            "device_available",
+            "There is one ready at this branch now: scan it and lend it instead of joining the waiting list.",
+        )
     try:
         with transaction.atomic():
             return Hold.objects.create(borrower=borrower, site=site, device_kind=device_kind, created_by=actor)
     except IntegrityError:
-        raise DomainError("already_waiting", f"{borrower.name} is already on this branch's waiting list for "
-                                             "that type of device.") from None
+        raise DomainError(
+            "already_waiting", f"{borrower.name} is already on this branch's waiting list for that type of device."
+        ) from None
 
 
 def hold_position(hold: Hold) -> int:
     """1 for the next person to be offered a device, 2 for the one after, and so on."""
     earlier = Q(created_at__lt=hold.created_at) | Q(created_at=hold.created_at, pk__lte=hold.pk)
-    return Hold.objects.filter(earlier, site=hold.site_id, device_kind=hold.device_kind,
-                               status=Hold.Status.WAITING).count()
+    return Hold.objects.filter(
+        earlier, site=hold.site_id, device_kind=hold.device_kind, status=Hold.Status.WAITING
+    ).count()
 
 
 def hold_offer_next(*, device_id: int) -> Hold | None:
@@ -58,22 +63,32 @@ def hold_offer_next(*, device_id: int) -> Hold | None:
 
 def _offer(device_id: int) -> Hold | None:
     device = Device.objects.select_for_update().select_related("site").get(pk=device_id)
-    if device.status != DeviceStatus.READY or not device.wipe_stands or device.site.kind != Site.Kind.BRANCH:
+    if not device.is_lendable or device.site.kind != Site.Kind.BRANCH:
         return None
-    hold = (Hold.objects.select_for_update().filter(site=device.site, device_kind=device.kind,
-                                                   status=Hold.Status.WAITING).order_by("created_at", "pk").first())
+    hold = (
+        Hold.objects.select_for_update()
+        .filter(site=device.site, device_kind=device.kind, status=Hold.Status.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
     if hold is None:
         return None
     collect_by = due_date_for(site=device.site, loan_days=settings.HOLD_PICKUP_DAYS)
     updated = Hold.objects.filter(pk=hold.pk, status=Hold.Status.WAITING).update(
-        status=Hold.Status.OFFERED, device=device, offered_at=timezone.now(), collect_by=collect_by)
+        status=Hold.Status.OFFERED, device=device, offered_at=timezone.now(), collect_by=collect_by
+    )
     if updated != 1:
         return None
-    device_transition(device=device, to_status=DeviceStatus.RESERVED, actor=None, site=device.site,
-                      reason=f"Reserved for waiting-list hold {hold.pk}")
+    device_transition(
+        device=device,
+        to_status=DeviceStatus.RESERVED,
+        actor=None,
+        site=device.site,
+        reason=f"Reserved for waiting-list hold {hold.pk}",
+    )
     hold.refresh_from_db()
     if hold.borrower.email:
-        dispatch("lending.tasks.notify_hold", hold.pk)
+        on_commit_task("lending.tasks.notify_hold", hold.pk)
     log.info("Device %s reserved for hold %s", device.pk, hold.pk)
     return hold
 
@@ -82,7 +97,8 @@ def _offer(device_id: int) -> Hold | None:
 def hold_mark_notified(*, hold: Hold, actor) -> Hold:
     """Staff have told the borrower (by phone) that their device is waiting."""
     Hold.objects.filter(pk=hold.pk, status=Hold.Status.OFFERED, notified_at__isnull=True).update(
-        notified_at=timezone.now())
+        notified_at=timezone.now()
+    )
     hold.refresh_from_db()
     return hold
 
@@ -113,8 +129,9 @@ def holds_expire(*, today=None) -> int:
     expired = 0
     for hold in Hold.objects.filter(status=Hold.Status.OFFERED, collect_by__lt=today):
         try:
-            _release(hold, to=Hold.Status.EXPIRED, actor=None,
-                     reason=f"Waiting-list hold {hold.pk} not collected in time")
+            _release(
+                hold, to=Hold.Status.EXPIRED, actor=None, reason=f"Waiting-list hold {hold.pk} not collected in time"
+            )
             expired += 1
         except DomainError:
             continue

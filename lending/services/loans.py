@@ -8,24 +8,17 @@ import datetime
 import uuid
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import DomainError
+from core.tasks import on_commit_task
 from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanConnectivity, LoanPolicy
 from lending.services.scanning import lending_problem
 from lending.signature import check_png
-from reuse.errors import DomainError
 from reuse.models import Device, DeviceStatus, Site
 from reuse.services.lifecycle import device_transition
-
-
-def dispatch(func: str, *args) -> None:
-    """Queue a background task once the current transaction commits (tasks take ids only)."""
-    from django_q.tasks import async_task
-
-    transaction.on_commit(lambda: async_task(func, *args, sync=settings.TASKS_SYNC))
 
 
 def due_date_for(*, site: Site, loan_days: int, start: datetime.date | None = None) -> datetime.date:
@@ -37,18 +30,35 @@ def device_accessories(device: Device) -> list[str]:
 
 
 @transaction.atomic
-def borrower_create(*, actor, card_number: str, name: str, postcode: str, email: str = "", phone: str = "",
-                    support_needs: str = "") -> Borrower:
-    borrower = Borrower(card_number=card_number, name=name.strip(), postcode=postcode, email=email.strip(),
-                        phone=phone.strip(), support_needs=support_needs.strip(), created_by=actor)
+def borrower_create(
+    *, actor, card_number: str, name: str, postcode: str, email: str = "", phone: str = "", support_needs: str = ""
+) -> Borrower:
+    borrower = Borrower(
+        card_number=card_number,
+        name=name.strip(),
+        postcode=postcode,
+        email=email.strip(),
+        phone=phone.strip(),
+        support_needs=support_needs.strip(),
+        created_by=actor,
+    )
     borrower.full_clean()
     borrower.save()
     return borrower
 
 
-def loan_issue(*, device: Device, borrower: Borrower, site: Site, actor, idempotency_key: uuid.UUID,
-               signature_method: str, signature_png: bytes | None = None,
-               connectivity: Sequence[ConnectivityItem] = (), extra_accessories: Sequence[str] = ()) -> Loan:
+def loan_issue(
+    *,
+    device: Device,
+    borrower: Borrower,
+    site: Site,
+    actor,
+    idempotency_key: uuid.UUID,
+    signature_method: str,
+    signature_png: bytes | None = None,
+    connectivity: Sequence[ConnectivityItem] = (),
+    extra_accessories: Sequence[str] = (),
+) -> Loan:
     """Lend `device` to `borrower` at `site` under the current agreement.
 
     Repeating a call with the same `idempotency_key` (a rescan, a double click) returns the loan the
@@ -60,9 +70,17 @@ def loan_issue(*, device: Device, borrower: Borrower, site: Site, actor, idempot
     if existing:
         return existing
     try:
-        return _issue(device=device, borrower=borrower, site=site, actor=actor, idempotency_key=idempotency_key,
-                      signature_method=signature_method, signature_png=signature_png, connectivity=connectivity,
-                      extra_accessories=extra_accessories)
+        return _issue(
+            device=device,
+            borrower=borrower,
+            site=site,
+            actor=actor,
+            idempotency_key=idempotency_key,
+            signature_method=signature_method,
+            signature_png=signature_png,
+            connectivity=connectivity,
+            extra_accessories=extra_accessories,
+        )
     except (IntegrityError, DomainError) as error:
         # The same form sent twice at once: the other request made the loan while this one waited.
         existing = Loan.objects.filter(idempotency_key=idempotency_key).first()
@@ -74,13 +92,16 @@ def loan_issue(*, device: Device, borrower: Borrower, site: Site, actor, idempot
 
 
 def _lent_elsewhere(device: Device) -> DomainError:
-    return DomainError("already_on_loan", f"{device.asset_tag} has just been lent at another desk. "
-                                          "Nothing was recorded here; choose another device.")
+    return DomainError(
+        "already_on_loan",
+        f"{device.asset_tag} has just been lent at another desk. Nothing was recorded here; choose another device.",
+    )
 
 
 @transaction.atomic
-def _issue(*, device, borrower, site, actor, idempotency_key, signature_method, signature_png, connectivity,
-           extra_accessories) -> Loan:
+def _issue(
+    *, device, borrower, site, actor, idempotency_key, signature_method, signature_png, connectivity, extra_accessories
+) -> Loan:
     # Locks the row on PostgreSQL, so a second desk waits here and then sees the device on loan.
     device = Device.objects.select_for_update().select_related("site").get(pk=device.pk)
     problem = lending_problem(device, site=site, borrower=borrower)
@@ -92,29 +113,43 @@ def _issue(*, device, borrower, site, actor, idempotency_key, signature_method, 
     policy = LoanPolicy.for_device(kind=device.kind, site=site)
     open_same_kind = Loan.objects.open().filter(borrower=borrower, device__kind=device.kind).count()
     if open_same_kind >= policy.max_devices:
-        raise DomainError("loan_limit", f"{borrower.name} already has {open_same_kind} "
-                                        f"{device.get_kind_display().lower()} on loan, the most allowed.")
+        raise DomainError(
+            "loan_limit",
+            f"{borrower.name} already has {open_same_kind} "
+            f"{device.get_kind_display().lower()} on loan, the most allowed.",
+        )
     _check_signature(signature_method, signature_png)
     items = _available_connectivity(connectivity, site=site)
 
     loan = Loan.objects.create(
-        device=device, borrower=borrower, site=site, idempotency_key=idempotency_key, issued_by=actor,
-        due_date=due_date_for(site=site, loan_days=policy.loan_days), loan_days=policy.loan_days,
+        device=device,
+        borrower=borrower,
+        site=site,
+        idempotency_key=idempotency_key,
+        issued_by=actor,
+        due_date=due_date_for(site=site, loan_days=policy.loan_days),
+        loan_days=policy.loan_days,
         renewals_allowed=policy.renewals_allowed,
         accessories=device_accessories(device) + [a.strip() for a in extra_accessories if a.strip()],
-        agreement=agreement, signature_method=signature_method,
+        agreement=agreement,
+        signature_method=signature_method,
         signature_png=signature_png if signature_method == Loan.Signature.DRAWN else None,
     )
     LoanConnectivity.objects.bulk_create([LoanConnectivity(loan=loan, item=item) for item in items])
     hold = None
     if device.status == DeviceStatus.RESERVED:
         hold = Hold.objects.get(device=device, status=Hold.Status.OFFERED, borrower=borrower)
-    device_transition(device=device, to_status=DeviceStatus.ON_LOAN, actor=actor, site=site,
-                      reason=f"Lent on loan {loan.pk}" + (f" (waiting-list hold {hold.pk})" if hold else ""))
+    device_transition(
+        device=device,
+        to_status=DeviceStatus.ON_LOAN,
+        actor=actor,
+        site=site,
+        reason=f"Lent on loan {loan.pk}" + (f" (waiting-list hold {hold.pk})" if hold else ""),
+    )
     if hold:
         Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=timezone.now(), loan=loan)
     if borrower.email:
-        dispatch("lending.tasks.email_agreement", loan.pk)
+        on_commit_task("lending.tasks.email_agreement", loan.pk)
     return loan
 
 
@@ -123,8 +158,10 @@ def _check_signature(method: str, png: bytes | None) -> None:
         raise DomainError("signature_missing", "Record how the borrower agreed to the terms.")
     if method == Loan.Signature.DRAWN:
         if not png:
-            raise DomainError("signature_missing", "The borrower has not signed. Ask them to sign, or choose "
-                                                   "\u201csigned on paper\u201d.")
+            raise DomainError(
+                "signature_missing",
+                "The borrower has not signed. Ask them to sign, or choose \u201csigned on paper\u201d.",
+            )
         from django.core.exceptions import ValidationError
 
         try:
@@ -137,10 +174,13 @@ def _available_connectivity(items: Sequence[ConnectivityItem], *, site: Site) ->
     items = list(items)
     if not items:
         return []
-    out = set(LoanConnectivity.objects.filter(item__in=items, returned_at__isnull=True, missing=False)
-              .values_list("item_id", flat=True))
+    lendable = set(
+        ConnectivityItem.objects.lendable_at(site)
+        .filter(pk__in=[item.pk for item in items])
+        .values_list("pk", flat=True)
+    )
     for item in items:
-        if item.pk in out or item.retired or item.site_id != site.pk or item.expired:
+        if item.pk not in lendable:
             raise DomainError("connectivity_unavailable", f"{item} is not available to lend from {site}.")
     return items
 
@@ -152,18 +192,24 @@ def loan_renew(*, loan: Loan, actor) -> Loan:
     if not loan.is_open:
         raise DomainError("loan_closed", "This loan has already ended.")
     if loan.renewals >= loan.renewals_allowed:
-        raise DomainError("no_renewals_left", f"This loan has been renewed {loan.renewals} times, the most "
-                                              "allowed. The device must come back.")
+        raise DomainError(
+            "no_renewals_left",
+            f"This loan has been renewed {loan.renewals} times, the most allowed. The device must come back.",
+        )
     waiting = Hold.objects.filter(site=loan.site, device_kind=loan.device.kind, status=Hold.Status.WAITING)
     if waiting.exists():
         # As the agreement says: no renewal while someone is waiting. Holds are filled as soon as a
         # device of the type is ready at the branch, so a waiting hold means none is free.
-        raise DomainError("others_waiting", f"Someone is waiting for a {loan.device.get_kind_display().lower()} "
-                                            f"at {loan.site}, so this loan cannot be renewed. It is due back on "
-                                            f"{loan.due_date:%-d %B %Y}.")
+        raise DomainError(
+            "others_waiting",
+            f"Someone is waiting for a {loan.device.get_kind_display().lower()} "
+            f"at {loan.site}, so this loan cannot be renewed. It is due back on "
+            f"{loan.due_date:%-d %B %Y}.",
+        )
     new_due = max(loan.due_date, due_date_for(site=loan.site, loan_days=loan.loan_days))
     updated = Loan.objects.filter(pk=loan.pk, closed_at__isnull=True, renewals=loan.renewals).update(
-        renewals=F("renewals") + 1, due_date=new_due)
+        renewals=F("renewals") + 1, due_date=new_due
+    )
     if updated != 1:
         raise DomainError("concurrent_change", "Someone else changed this loan at the same moment; try again.")
     loan.refresh_from_db()
@@ -173,7 +219,8 @@ def loan_renew(*, loan: Loan, actor) -> Loan:
 def _close(loan: Loan, *, actor, site: Site, outcome: str, **fields) -> Loan:
     now = timezone.now()
     updated = Loan.objects.filter(pk=loan.pk, closed_at__isnull=True).update(
-        closed_at=now, closed_by=actor, closed_site=site, outcome=outcome, **fields)
+        closed_at=now, closed_by=actor, closed_site=site, outcome=outcome, **fields
+    )
     if updated != 1:
         raise DomainError("loan_closed", "This loan has already ended (perhaps at another desk).")
     loan.refresh_from_db()
@@ -181,16 +228,32 @@ def _close(loan: Loan, *, actor, site: Site, outcome: str, **fields) -> Loan:
 
 
 @transaction.atomic
-def loan_return(*, loan: Loan, actor, site: Site, condition_notes: str = "", damaged: bool = False,
-                missing_accessories: Sequence[str] = ()) -> Loan:
+def loan_return(
+    *,
+    loan: Loan,
+    actor,
+    site: Site,
+    condition_notes: str = "",
+    damaged: bool = False,
+    missing_accessories: Sequence[str] = (),
+) -> Loan:
     """Take a device back. It held the borrower's data, so it goes back to `received` to be wiped again."""
     expected = set(loan.accessories) | {str(link.item) for link in loan.connectivity.select_related("item")}
     missing = [m for m in missing_accessories if m in expected]
-    loan = _close(loan, actor=actor, site=site, outcome=Loan.Outcome.RETURNED, damaged=damaged,
-                  condition_notes=condition_notes.strip(), missing_accessories=missing)
+    loan = _close(
+        loan,
+        actor=actor,
+        site=site,
+        outcome=Loan.Outcome.RETURNED,
+        damaged=damaged,
+        condition_notes=condition_notes.strip(),
+        missing_accessories=missing,
+    )
     _settle_connectivity(loan, missing=set(missing))
-    reason = f"Returned from loan {loan.pk}{' damaged' if damaged else ''}; it held a borrower's data, so it " \
-             "must be wiped again"
+    reason = (
+        f"Returned from loan {loan.pk}{' damaged' if damaged else ''}; it held a borrower's data, so it "
+        "must be wiped again"
+    )
     device_transition(device=loan.device, to_status=DeviceStatus.RECEIVED, actor=actor, site=site, reason=reason)
     return loan
 
@@ -198,11 +261,22 @@ def loan_return(*, loan: Loan, actor, site: Site, condition_notes: str = "", dam
 @transaction.atomic
 def loan_mark_lost(*, loan: Loan, actor, site: Site, notes: str = "") -> Loan:
     """The borrower reports the device lost or stolen: the loan ends and the device is recorded lost."""
-    loan = _close(loan, actor=actor, site=site, outcome=Loan.Outcome.LOST, condition_notes=notes.strip(),
-                  missing_accessories=list(loan.accessories))
+    loan = _close(
+        loan,
+        actor=actor,
+        site=site,
+        outcome=Loan.Outcome.LOST,
+        condition_notes=notes.strip(),
+        missing_accessories=list(loan.accessories),
+    )
     _settle_connectivity(loan, missing=None)
-    device_transition(device=loan.device, to_status=DeviceStatus.LOST, actor=actor, site=site,
-                      reason=f"Reported lost on loan {loan.pk}")
+    device_transition(
+        device=loan.device,
+        to_status=DeviceStatus.LOST,
+        actor=actor,
+        site=site,
+        reason=f"Reported lost on loan {loan.pk}",
+    )
     return loan
 
 

@@ -35,8 +35,12 @@ def reminders_send_due(*, today: datetime.date | None = None) -> int:
     """Send every reminder due today that has not gone yet. Returns how many were sent."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.LOAN_DUE_SOON_DAYS)
-    loans = (Loan.objects.open().filter(due_date__lte=horizon).exclude(borrower__email="")
-             .select_related("borrower", "device", "site"))
+    loans = (
+        Loan.objects.open()
+        .filter(due_date__lte=horizon)
+        .exclude(borrower__email="")
+        .select_related("borrower", "device", "site")
+    )
     sent = 0
     for loan in loans.iterator(chunk_size=500):
         kind = reminder_kind(loan, today)
@@ -58,10 +62,19 @@ def reminder_send(*, loan: Loan, kind: str, today: datetime.date) -> bool:
 
 def _email(loan: Loan, kind: str, today: datetime.date) -> None:
     overdue = kind.startswith("overdue")
-    context = {"loan": loan, "borrower": loan.borrower, "overdue": overdue,
-               "days_overdue": (today - loan.due_date).days, "council": settings.COUNCIL_NAME,
-               "service": settings.SERVICE_NAME, "phone": settings.COUNCIL_PHONE}
-    subject = (f"Your {loan.device.get_kind_display().lower()} loan is overdue" if overdue
-               else f"Your {loan.device.get_kind_display().lower()} is due back on {loan.due_date:%-d %B}")
+    context = {
+        "loan": loan,
+        "borrower": loan.borrower,
+        "overdue": overdue,
+        "days_overdue": (today - loan.due_date).days,
+        "council": settings.COUNCIL_NAME,
+        "service": settings.SERVICE_NAME,
+        "phone": settings.COUNCIL_PHONE,
+    }
+    subject = (
+        f"Your {loan.device.get_kind_display().lower()} loan is overdue"
+        if overdue
+        else f"Your {loan.device.get_kind_display().lower()} is due back on {loan.due_date:%-d %B}"
+    )
     body = render_to_string("lending/email/reminder.txt", context)
     EmailMessage(subject=subject, body=body, to=[loan.borrower.email]).send()

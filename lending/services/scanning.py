@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from core.errors import DomainError
 from lending.models import Borrower, Hold, Loan, normalise_card
-from reuse.errors import DomainError
 from reuse.models import Device, DeviceStatus, Site, asset_tag_from_scan
 
 # What an asset tag looks like once read out of a scan: letters, a dash and digits.
@@ -53,23 +53,31 @@ def lending_problem(device: Device, *, site: Site, borrower: Borrower | None = N
     if device.status == DeviceStatus.ON_LOAN:
         return DomainError("already_on_loan", f"{tag} is already on loan. Return it before lending it again.")
     if not device.wipe_stands or device.status == DeviceStatus.RECEIVED:
-        return DomainError("not_sanitised", f"{tag} has not passed the data-wipe check since it was last "
-                                            "returned or received. Send it to IT to be wiped; do not lend it.")
+        return DomainError(
+            "not_sanitised",
+            f"{tag} has not passed the data-wipe check since it was last "
+            "returned or received. Send it to IT to be wiped; do not lend it.",
+        )
     if device.status in (DeviceStatus.SANITISED, DeviceStatus.REPAIR):
-        return DomainError("not_ready", f"{tag} has been wiped but is not yet checked and graded as ready "
-                                        f"({device.get_status_display().lower()}).")
+        return DomainError(
+            "not_ready",
+            f"{tag} has been wiped but is not yet checked and graded as ready ({device.get_status_display().lower()}).",
+        )
     if device.status not in (DeviceStatus.READY, DeviceStatus.RESERVED):
         return DomainError("not_lendable", f"{tag} is {device.get_status_display().lower()}; it cannot be lent.")
     if device.site_id != site.pk:
-        return DomainError("not_at_branch", f"{tag} is recorded at {device.site}, not {site}. "
-                                            "Only lend devices that are at this branch.")
+        return DomainError(
+            "not_at_branch",
+            f"{tag} is recorded at {device.site}, not {site}. Only lend devices that are at this branch.",
+        )
     if device.status == DeviceStatus.RESERVED:
         hold = Hold.objects.filter(device=device, status=Hold.Status.OFFERED).select_related("borrower").first()
         if hold is None:
             return DomainError("reserved", f"{tag} is reserved for a community group; it cannot be lent.")
         if borrower is not None and hold.borrower_id != borrower.pk:
-            return DomainError("reserved", f"{tag} is reserved for someone on the waiting list until "
-                                           f"{hold.collect_by:%-d %B}.")
+            return DomainError(
+                "reserved", f"{tag} is reserved for someone on the waiting list until {hold.collect_by:%-d %B}."
+            )
     return None
 
 

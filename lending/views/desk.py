@@ -7,21 +7,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
+from core.roles import DESK, role_required
 from lending import panels
 from lending.forms import IssueForm, ScanForm
-from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, LoanConnectivity, LoanPolicy
-from lending.scope import branch_or_404, user_branches
+from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, LoanPolicy
 from lending.services.loans import device_accessories, due_date_for, loan_issue
 from lending.services.scanning import find_borrower, find_device, lending_problem, open_loan_for, parse_scan
-from reuse.errors import DomainError
-from reuse.models import Device
-from reuse.roles import DESK, role_required
+from reuse.models import Device, DeviceStatus, Site
+
+
+def desk_branch_or_404(user, code: str) -> Site:
+    """One of the branches `user` acts for at the desk, by its code; 404 for any other."""
+    return get_object_or_404(Site.objects.desks_for(user), code=code.upper())
 
 
 @role_required(DESK)
 def desk(request):
     """The Desk menu entry: straight to the desk of one's branch, or a choice of branches."""
-    branches = list(user_branches(request.user))
+    branches = list(Site.objects.desks_for(request.user))
     if len(branches) == 1:
         return redirect("lending:desk-branch", code=branches[0].code)
     return render(request, "lending/branch_choose.html", {"branches": branches})
@@ -40,30 +44,29 @@ def _int(value):
         return None
 
 
-def available_connectivity(branch):
-    out = LoanConnectivity.objects.filter(returned_at__isnull=True, missing=False).values("item_id")
-    return ConnectivityItem.objects.filter(site=branch, retired=False).exclude(pk__in=out).order_by("expires_on")
-
-
 @role_required(DESK)
 def desk_branch(request, code):
-    branch = branch_or_404(request.user, code)
+    branch = desk_branch_or_404(request.user, code)
     device_id, borrower_id = _int(request.GET.get("device")), _int(request.GET.get("borrower"))
     return _render_desk(request, branch, device_id, borrower_id)
 
 
-def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="",
-                 status=200):
+def _render_desk(
+    request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="", status=200
+):
     device = Device.objects.select_related("site").filter(pk=device_id).first() if device_id else None
     borrower = Borrower.objects.filter(pk=borrower_id).first() if borrower_id else None
     context = {
-        "branch": branch, "device": device, "borrower": borrower, "unknown_card": unknown_card,
+        "branch": branch,
+        "device": device,
+        "borrower": borrower,
+        "unknown_card": unknown_card,
         "scan_form": scan_form or ScanForm(initial={"device": device_id, "borrower": borrower_id}),
-        "several_branches": user_branches(request.user).count() > 1,
+        "several_branches": Site.objects.desks_for(request.user).count() > 1,
     }
     if device:
         context["problem"] = lending_problem(device, site=branch, borrower=borrower)
-        context["open_loan"] = open_loan_for(device) if device.status == "on_loan" else None
+        context["open_loan"] = open_loan_for(device) if device.status == DeviceStatus.ON_LOAN else None
         context["device_hold"] = Hold.objects.filter(device=device, status=Hold.Status.OFFERED).first()
     if borrower:
         context["borrower_loans"] = borrower.loans.open().select_related("device")
@@ -71,10 +74,15 @@ def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, iss
     if device and borrower and not context["problem"]:
         policy = LoanPolicy.for_device(kind=device.kind, site=branch)
         context.update(
-            policy=policy, due_date=due_date_for(site=branch, loan_days=policy.loan_days),
-            agreement=AgreementVersion.current(), accessories=device_accessories(device),
-            issue_form=issue_form or IssueForm(initial={"device": device.pk, "borrower": borrower.pk},
-                                               connectivity=available_connectivity(branch)),
+            policy=policy,
+            due_date=due_date_for(site=branch, loan_days=policy.loan_days),
+            agreement=AgreementVersion.current(),
+            accessories=device_accessories(device),
+            issue_form=issue_form
+            or IssueForm(
+                initial={"device": device.pk, "borrower": borrower.pk},
+                connectivity=ConnectivityItem.objects.lendable_at(branch),
+            ),
         )
     else:
         context.update(panels.desk_panels(branch))
@@ -88,7 +96,7 @@ def _render_desk(request, branch, device_id, borrower_id, *, scan_form=None, iss
 @role_required(DESK)
 def desk_scan(request, code):
     """One scan: a device label (URL or tag) or a library card. Keeps what was scanned before."""
-    branch = branch_or_404(request.user, code)
+    branch = desk_branch_or_404(request.user, code)
     form = ScanForm(request.POST)
     device_id, borrower_id = _int(request.POST.get("device")), _int(request.POST.get("borrower"))
     if not form.is_valid():
@@ -104,29 +112,40 @@ def desk_scan(request, code):
         borrower = find_borrower(scan.value)
         if borrower:
             return redirect(desk_url(branch, device_id, borrower.pk))
-        form.add_error("scan", f"No borrower has the library card {scan.value}. Check the number, or register "
-                               "them as a new borrower.")
+        form.add_error(
+            "scan",
+            f"No borrower has the library card {scan.value}. Check the number, or register them as a new borrower.",
+        )
         return _render_desk(request, branch, device_id, borrower_id, scan_form=form, unknown_card=scan.value)
-    form.add_error("scan", "That is not a device label or a library card number. Scan the QR label on the device "
-                           "(or type its tag, like RLY-000123) or the barcode on the library card.")
+    form.add_error(
+        "scan",
+        "That is not a device label or a library card number. Scan the QR label on the device "
+        "(or type its tag, like RLY-000123) or the barcode on the library card.",
+    )
     return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
 
 
 @require_POST
 @role_required(DESK)
 def desk_issue(request, code):
-    branch = branch_or_404(request.user, code)
+    branch = desk_branch_or_404(request.user, code)
     device = get_object_or_404(Device, pk=_int(request.POST.get("device")))
     borrower = get_object_or_404(Borrower, pk=_int(request.POST.get("borrower")))
-    form = IssueForm(request.POST, connectivity=available_connectivity(branch))
+    form = IssueForm(request.POST, connectivity=ConnectivityItem.objects.lendable_at(branch))
     if not form.is_valid():
         return _render_desk(request, branch, device.pk, borrower.pk, issue_form=form)
     try:
         loan = loan_issue(
-            device=device, borrower=borrower, site=branch, actor=request.user,
-            idempotency_key=form.cleaned_data["token"], signature_method=form.cleaned_data["signature_method"],
+            device=device,
+            borrower=borrower,
+            site=branch,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["token"],
+            signature_method=form.cleaned_data["signature_method"],
             signature_png=form.cleaned_data.get("signature_png"),
-            connectivity=form.cleaned_data.get("connectivity", []), extra_accessories=form.extra_accessory_list)
+            connectivity=form.cleaned_data.get("connectivity", []),
+            extra_accessories=form.extra_accessory_list,
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(desk_url(branch, device.pk, borrower.pk))

@@ -1,4 +1,4 @@
-"""Forms for wipes, drives, checklists, status changes, wipe-log imports and disposal: validation only."""
+"""Forms for drives, wipes, reset checklists, their verification and wipe-log imports: validation only."""
 
 import datetime
 
@@ -6,14 +6,11 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from reuse.models import DeviceStatus, DisposalBatch, ResetChecklist, SanitisationRecord, StorageType
+from reuse.models import ResetChecklist, SanitisationRecord, StorageType
 from reuse.services.evidence import ACCEPTED, ACCEPTED_TEXT
 
 R = SanitisationRecord
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-# Statuses staff set from the device page. Reserved, on loan and gifted are reached through lending
-# and matching (loans, holds, handovers), never by picking them here.
-DEVICE_PAGE_STATUSES = frozenset(DeviceStatus.values) - {"reserved", "on_loan", "gifted"}
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -25,8 +22,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 class EvidenceField(forms.FileField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", f"The wipe tool's own report: {ACCEPTED_TEXT}. It is kept exactly as "
-                                       "uploaded and is never shown in the browser.")
+        kwargs.setdefault(
+            "help_text",
+            f"The wipe tool's own report: {ACCEPTED_TEXT}. It is kept exactly as "
+            "uploaded and is never shown in the browser.",
+        )
         super().__init__(**kwargs)
         self.widget.attrs["accept"] = ",".join(ACCEPTED)
 
@@ -38,27 +38,40 @@ class EvidenceField(forms.FileField):
 
 
 class SanitisationRecordForm(forms.Form):
-    category = forms.ChoiceField(label="NIST SP 800-88 category", choices=R.Category.choices,
-                                 widget=forms.RadioSelect(attrs={"inline": True}),
-                                 help_text="Clear: overwrite. Purge: block or cryptographic erase, sanitize command. "
-                                           "Destroy: shredding.")
+    category = forms.ChoiceField(
+        label="NIST SP 800-88 category",
+        choices=R.Category.choices,
+        widget=forms.RadioSelect(attrs={"inline": True}),
+        help_text="Clear: overwrite. Purge: block or cryptographic erase, sanitize command. Destroy: shredding.",
+    )
     technique = forms.ChoiceField(choices=R.Technique.choices)
     tool = forms.CharField(max_length=60, help_text="For example nwipe, Blancco Drive Eraser, hdparm, nvme-cli")
-    tool_version = forms.CharField(label="Tool version", max_length=30, required=False,
-                                   widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    rounds = forms.IntegerField(min_value=1, max_value=99, initial=1,
-                                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
-    started_at = forms.DateTimeField(label="Started", widget=DateTimeLocalInput(),
-                                     input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"])
-    ended_at = forms.DateTimeField(label="Finished", widget=DateTimeLocalInput(),
-                                   input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"])
-    result = forms.ChoiceField(label="Wipe result", choices=R.Result.choices,
-                               widget=forms.RadioSelect(attrs={"inline": True}))
+    tool_version = forms.CharField(
+        label="Tool version",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    rounds = forms.IntegerField(
+        min_value=1, max_value=99, initial=1, widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"})
+    )
+    started_at = forms.DateTimeField(
+        label="Started", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
+    )
+    ended_at = forms.DateTimeField(
+        label="Finished", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
+    )
+    result = forms.ChoiceField(
+        label="Wipe result", choices=R.Result.choices, widget=forms.RadioSelect(attrs={"inline": True})
+    )
     verification_method = forms.CharField(
-        label="Verification method", max_length=100,
-        help_text="How the tool or you checked the wipe, for example: nwipe read back the last pass")
-    verification_result = forms.ChoiceField(label="Verification result", choices=R.Result.choices,
-                                            widget=forms.RadioSelect(attrs={"inline": True}))
+        label="Verification method",
+        max_length=100,
+        help_text="How the tool or you checked the wipe, for example: nwipe read back the last pass",
+    )
+    verification_result = forms.ChoiceField(
+        label="Verification result", choices=R.Result.choices, widget=forms.RadioSelect(attrs={"inline": True})
+    )
     standard = forms.ChoiceField(choices=R.Standard.choices, initial=R.Standard.NIST_R1)
     evidence = EvidenceField(label="Tool report", required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -73,14 +86,25 @@ class SanitisationRecordForm(forms.Form):
         return data
 
 
-class MediumForm(forms.Form):
+class MediumAddForm(forms.Form):
+    """A drive found in a device on the bench (its page's \"Add a drive\")."""
+
     kind = forms.ChoiceField(label="Type", choices=StorageType.choices)
     make = forms.CharField(max_length=60, required=False)
     model = forms.CharField(max_length=100, required=False)
-    serial = forms.CharField(label="Serial number", max_length=80, required=False,
-                             help_text="As printed on the drive: wipe logs are matched by it")
-    capacity_gb = forms.IntegerField(label="Capacity (GB)", min_value=1, max_value=1_000_000, required=False,
-                                     widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}))
+    serial = forms.CharField(
+        label="Serial number",
+        max_length=80,
+        required=False,
+        help_text="As printed on the drive: wipe logs are matched by it",
+    )
+    capacity_gb = forms.IntegerField(
+        label="Capacity (GB)",
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+    )
 
 
 class MediumRemoveForm(forms.Form):
@@ -96,28 +120,25 @@ class ResetChecklistForm(forms.ModelForm):
 
 class VerifyRecordForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Your check", widget=forms.RadioSelect,
-        choices=[("confirm", "I have checked this wipe and its evidence: confirm it"),
-                 ("reject", "Reject it: the wipe or its evidence is not right")])
-    reason = forms.CharField(label="Why are you rejecting it?", required=False, max_length=300,
-                             help_text="Needed only if you reject the wipe")
+        label="Your check",
+        widget=forms.RadioSelect,
+        choices=[
+            ("confirm", "I have checked this wipe and its evidence: confirm it"),
+            ("reject", "Reject it: the wipe or its evidence is not right"),
+        ],
+    )
+    reason = forms.CharField(
+        label="Why are you rejecting it?",
+        required=False,
+        max_length=300,
+        help_text="Needed only if you reject the wipe",
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", "Say why you are rejecting this wipe")
         return data
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
-    reason = forms.CharField(label="Reason", max_length=300, required=False,
-                             help_text="Recorded in the custody record")
-
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, DeviceStatus(s).label) for s in DeviceStatus.values
-                                            if s in allowed and s in DEVICE_PAGE_STATUSES]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -142,51 +163,26 @@ class WipeLogForm(forms.Form):
     log = MultipleFileField(
         label="nwipe or ShredOS logs",
         help_text=f"The .log or .txt files nwipe wrote: one, or up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} at once "
-                  f"({settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} MB in all). Each device is found by its system "
-                  "serial or its drive serials; you are recorded as the operator.")
+        f"({settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} MB in all). Each device is found by its system "
+        "serial or its drive serials; you are recorded as the operator.",
+    )
 
     def clean_log(self):
         uploads = self.cleaned_data["log"]
         if len(uploads) > settings.WIPE_LOG_UPLOAD_MAX_FILES:
-            raise forms.ValidationError(f"Upload up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} logs at a time; you "
-                                        f"chose {len(uploads)}")
+            raise forms.ValidationError(
+                f"Upload up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} logs at a time; you chose {len(uploads)}"
+            )
         if sum(u.size for u in uploads) > settings.WIPE_LOG_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(f"These logs come to more than {settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} "
-                                        "MB: upload them in smaller groups")
+            raise forms.ValidationError(
+                f"These logs come to more than {settings.WIPE_LOG_UPLOAD_MAX_BYTES // 2**20} "
+                "MB: upload them in smaller groups"
+            )
         for upload in uploads:
             if upload.size > settings.EVIDENCE_MAX_BYTES:
                 raise forms.ValidationError(f"{upload.name} is too large to be an nwipe log")
             if not upload.name.lower().endswith((".log", ".txt")):
-                raise forms.ValidationError(f"Upload the nwipe log itself, a .log or .txt file: {upload.name} is not "
-                                            "one")
+                raise forms.ValidationError(
+                    f"Upload the nwipe log itself, a .log or .txt file: {upload.name} is not one"
+                )
         return uploads
-
-
-class DisposalForm(forms.ModelForm):
-    tags = forms.CharField(
-        label="Asset tags", widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text="Scan or type one tag a line (commas and spaces also separate tags)")
-
-    class Meta:
-        model = DisposalBatch
-        fields = ["method", "recycler", "waste_transfer_note", "destruction_certificate", "collected_on", "notes"]
-        widgets = {"method": forms.RadioSelect(attrs={"inline": True}), "notes": forms.Textarea(attrs={"rows": 3}),
-                   "collected_on": forms.DateInput(attrs={"class": "govuk-input--width-10"})}
-        help_texts = {"destruction_certificate": "Add it later if the recycler sends it after collection",
-                      "collected_on": "For example 24/01/2026"}
-
-    field_order = ["tags", "method"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["method"].choices = DisposalBatch.Method.choices  # radios: no empty "---------" choice
-
-    def clean_tags(self):
-        tags = [t.strip().upper() for t in self.cleaned_data["tags"].replace(",", " ").split() if t.strip()]
-        if not tags:
-            raise forms.ValidationError("Enter at least one asset tag")
-        return list(dict.fromkeys(tags))
-
-
-class DestructionCertificateForm(forms.Form):
-    destruction_certificate = forms.CharField(label="Certificate of destruction reference", max_length=100)

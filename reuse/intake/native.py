@@ -32,8 +32,13 @@ DEVICE_COLUMNS = [
     Column("model", "Model", v.device_text["model"], "Latitude 5490", True),
     Column("serial", "Serial number", v.identifier(Device, "serial"), "5CG7301JQ4", aliases=("serial", "serial no")),
     Column("imei", "IMEI", v.parse_imei, ""),
-    Column("council_asset_number", "Council asset number", v.identifier(Device, "council_asset_number"),
-           "IT-004512", aliases=("asset number",)),
+    Column(
+        "council_asset_number",
+        "Council asset number",
+        v.identifier(Device, "council_asset_number"),
+        "IT-004512",
+        aliases=("asset number",),
+    ),
     Column("cpu", "CPU", v.device_text["cpu"], "Intel Core i5-8350U", aliases=("processor",)),
     Column("ram_gb", "RAM (GB)", v.gigabytes(4096), "8", aliases=("ram", "memory gb")),
     Column("storage_gb", "Storage (GB)", v.gigabytes(1_000_000), "256", aliases=("storage",)),
@@ -46,8 +51,13 @@ DEVICE_COLUMNS = [
     Column("has_charger", "Charger", v.parse_bool, "yes"),
     Column("has_case", "Case", v.parse_bool, "no"),
     Column("grade", "Grade", v.parse_grade, "B"),
-    Column("source_department", "Source department", v.device_text["source_department"], "Adult Social Care",
-           aliases=("department",)),
+    Column(
+        "source_department",
+        "Source department",
+        v.device_text["source_department"],
+        "Adult Social Care",
+        aliases=("department",),
+    ),
     Column("lot", "Lot", v.device_text["lot"], "LOT-2025-03", aliases=("lot batch", "batch")),
     # Parsed with the chosen date format by the row reader, not here.
     Column("received_at", "Received date", None, "14/03/2025", aliases=("received",)),
@@ -63,7 +73,8 @@ DRIVE_FIELDS = [
 ]
 DRIVE_COLUMNS = [
     Column(f"drive{n}_{name}", f"Drive {n} {label}", parse, example if n == 1 else "")
-    for n in range(1, DRIVES + 1) for name, label, parse, example in DRIVE_FIELDS
+    for n in range(1, DRIVES + 1)
+    for name, label, parse, example in DRIVE_FIELDS
 ]
 COLUMNS = DEVICE_COLUMNS + DRIVE_COLUMNS
 REQUIRED = [c.key for c in COLUMNS if c.required]
@@ -79,8 +90,12 @@ def heading_spec() -> dict[str, tuple[str, ...]]:
 
 
 def unknown_column_problems(layout) -> list:
-    return [Problem(1, name, "is not a column of Relay's template: correct its heading (see the template) "
-                             "or delete the column") for name in layout.ignored]
+    return [
+        Problem(
+            1, name, "is not a column of Relay's template: correct its heading (see the template) or delete the column"
+        )
+        for name in layout.ignored
+    ]
 
 
 def read_rows(table, layout, *, dates) -> list:
@@ -88,8 +103,11 @@ def read_rows(table, layout, *, dates) -> list:
 
     Written for speed: this loop runs once per cell, 200,000 times for a 10,000-row file.
     """
-    present = [(c.key, layout.index[c.key], c.parse, layout.label(c.key), c.required, c.heading)
-               for c in COLUMNS if c.key in layout.index]
+    present = [
+        (c.key, layout.index[c.key], c.parse, layout.label(c.key), c.required, c.heading)
+        for c in COLUMNS
+        if c.key in layout.index
+    ]
     rows = []
     for line, cells in table.rows:
         fields, errors = {}, []

@@ -12,6 +12,7 @@ error: it is either a different device with a clashing serial or a typo, and a p
 """
 
 import datetime
+import types
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,8 +35,14 @@ from reuse.models import Device
 
 FORMAT_LABELS = {"native": "Relay intake template", "snipeit": "Snipe-IT asset export"}
 IDENTITY = ("serial", "imei", "council_asset_number")
-IDENTITY_LABELS = {"serial": "serial number", "imei": "IMEI", "council_asset_number": "council asset number",
-                   "kind": "type", "make": "make", "model": "model"}
+IDENTITY_LABELS = {
+    "serial": "serial number",
+    "imei": "IMEI",
+    "council_asset_number": "council asset number",
+    "kind": "type",
+    "make": "make",
+    "model": "model",
+}
 SOURCE_KEYS = {  # the file's column for each identity field, per format
     "native": {"serial": "serial", "imei": "imei", "council_asset_number": "council_asset_number"},
     "snipeit": {"serial": "serial", "imei": "imei", "council_asset_number": "asset_tag"},
@@ -117,11 +124,14 @@ class DateReader:
         count = len(self.ambiguous)
         other = "US" if self.date_format == "uk" else "UK"
         way = DATE_FORMATS[self.date_format][0]
-        said = (f"{count} date{'s' if count > 1 else ''} in this file, such as “{text}”, could be read either way. "
-                f"Relay read {'them' if count > 1 else 'it'} as {way} ({day.day} {day:%B %Y})")
+        said = (
+            f"{count} date{'s' if count > 1 else ''} in this file, such as “{text}”, could be read either way. "
+            f"Relay read {'them' if count > 1 else 'it'} as {way} ({day.day} {day:%B %Y})"
+        )
         if self.clear_example:
-            return Problem(line, column, f"{said}, like “{self.clear_example}” elsewhere in the file, which can only "
-                                         f"be {way}.")
+            return Problem(
+                line, column, f"{said}, like “{self.clear_example}” elsewhere in the file, which can only be {way}."
+            )
         return Problem(line, column, f"{said}; if the file uses {other} dates, choose the {other} date format.")
 
 
@@ -134,14 +144,23 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
     if not table.header:
         return plan
     normal = {normalise_heading(h) for h in table.header}
+    module: types.ModuleType
     if snipeit.looks_like(normal):
         plan.format, module = "snipeit", snipeit
     elif {"type", "make", "model"} <= normal:
         plan.format, module = "native", native
     else:
-        plan.file_problems.append(Problem(table.header_line, "", (
-            "The heading row is neither Relay's intake template (it needs the columns Type, Make and Model) "
-            "nor a Snipe-IT asset export (it has an Asset Tag column). Download the template from the Intake page.")))
+        plan.file_problems.append(
+            Problem(
+                table.header_line,
+                "",
+                (
+                    "The heading row is neither Relay's intake template (it needs the columns Type, Make and Model) "
+                    "nor a Snipe-IT asset export (it has an Asset Tag column). "
+                    "Download the template from the Intake page."
+                ),
+            )
+        )
         return plan
     layout = resolve_layout(table, module.heading_spec())
     plan.file_problems += layout.problems
@@ -151,10 +170,17 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
         plan.ignored_columns = layout.ignored
         plan.personal_columns = snipeit.ignored_note(layout)
         if "serial" not in layout.index:
-            plan.warnings.append(Problem(table.header_line, "", (
-                "This export has no Serial column. Devices are matched by their Snipe-IT asset tag (kept as the "
-                "council asset number); record each serial number when the device is in hand, because wipe "
-                "logs are matched by serial.")))
+            plan.warnings.append(
+                Problem(
+                    table.header_line,
+                    "",
+                    (
+                        "This export has no Serial column. Devices are matched by their Snipe-IT asset tag "
+                        "(kept as the council asset number); record each serial number when the device is in hand, "
+                        "because wipe logs are matched by serial."
+                    ),
+                )
+            )
     dates = DateReader(date_format)
     plan.rows = module.read_rows(table, layout, dates=dates)
     plan.wrong_date_format = dates.wrong_format
@@ -174,9 +200,16 @@ def _label(plan: ImportPlan, layout: Layout, field_name: str) -> str:
 def _check_identity(plan: ImportPlan, layout: Layout):
     for row in plan.rows:
         if not any(row.get(f) for f in IDENTITY) and not row.errors:
-            row.errors.append(Problem(row.line, _label(plan, layout, "serial"), (
-                "the row has no serial number, IMEI or council asset number, so importing the file again "
-                "could not recognise the device; add one")))
+            row.errors.append(
+                Problem(
+                    row.line,
+                    _label(plan, layout, "serial"),
+                    (
+                        "the row has no serial number, IMEI or council asset number, so importing the file again "
+                        "could not recognise the device; add one"
+                    ),
+                )
+            )
     _check_within_file(plan, layout)
     _check_database(plan, layout)
 
@@ -189,8 +222,13 @@ def _check_within_file(plan: ImportPlan, layout: Layout):
             if not value:
                 continue
             if value in first_line:
-                row.errors.append(Problem(row.line, _label(plan, layout, field_name),
-                                          f"{IDENTITY_LABELS[field_name]} {value} is also on line {first_line[value]}"))
+                row.errors.append(
+                    Problem(
+                        row.line,
+                        _label(plan, layout, field_name),
+                        f"{IDENTITY_LABELS[field_name]} {value} is also on line {first_line[value]}",
+                    )
+                )
             else:
                 first_line[value] = row.line
     drive_lines: dict[str, int] = {}
@@ -200,8 +238,13 @@ def _check_within_file(plan: ImportPlan, layout: Layout):
             if not value:
                 continue
             if value in drive_lines:
-                row.errors.append(Problem(row.line, layout.label(f"drive{n}_serial"),
-                                          f"drive serial {value} is also on line {drive_lines[value]}"))
+                row.errors.append(
+                    Problem(
+                        row.line,
+                        layout.label(f"drive{n}_serial"),
+                        f"drive serial {value} is also on line {drive_lines[value]}",
+                    )
+                )
             else:
                 drive_lines[value] = row.line
 
@@ -216,8 +259,8 @@ def _existing(values: dict[str, list[str]]) -> list[dict]:
     for start in range(0, longest, CHUNK):
         condition = Q()
         for field_name, wanted in values.items():
-            if wanted[start:start + CHUNK]:
-                condition |= Q(**{f"{field_name}__any": wanted[start:start + CHUNK]})
+            if wanted[start : start + CHUNK]:
+                condition |= Q(**{f"{field_name}__any": wanted[start : start + CHUNK]})
         for device in Device.objects.filter(condition).values("pk", "asset_tag", "kind", "make", "model", *IDENTITY):
             found[device["pk"]] = device
     return list(found.values())
@@ -248,16 +291,31 @@ def _check_database(plan: ImportPlan, layout: Layout):
             continue
         if len(matches) > 1:
             found = ", ".join(f"{d['asset_tag']} (by {IDENTITY_LABELS[f]})" for d, f in matches.values())
-            row.errors.append(Problem(row.line, _label(plan, layout, next(iter(matches.values()))[1]),
-                                      f"matches more than one device already in Relay: {found}"))
+            row.errors.append(
+                Problem(
+                    row.line,
+                    _label(plan, layout, next(iter(matches.values()))[1]),
+                    f"matches more than one device already in Relay: {found}",
+                )
+            )
             continue
         device, by = next(iter(matches.values()))
-        clashes = [f for f in ("kind", "make", "model", *IDENTITY)
-                   if row.get(f) and device[f] and not _same(row.get(f), device[f])]
+        clashes = [
+            f
+            for f in ("kind", "make", "model", *IDENTITY)
+            if row.get(f) and device[f] and not _same(row.get(f), device[f])
+        ]
         if clashes:
             differences = "; ".join(f"{IDENTITY_LABELS[f]} “{device[f]}” there, “{row.get(f)}” here" for f in clashes)
-            row.errors.append(Problem(row.line, _label(plan, layout, by), (
-                f"{IDENTITY_LABELS[by]} {row.get(by)} already belongs to {device['asset_tag']} "
-                f"({device['make']} {device['model']}), which differs: {differences}")))
+            row.errors.append(
+                Problem(
+                    row.line,
+                    _label(plan, layout, by),
+                    (
+                        f"{IDENTITY_LABELS[by]} {row.get(by)} already belongs to {device['asset_tag']} "
+                        f"({device['make']} {device['model']}), which differs: {differences}"
+                    ),
+                )
+            )
         else:
             row.existing = device["asset_tag"]

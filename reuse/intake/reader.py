@@ -142,9 +142,14 @@ def read_table(data: bytes) -> Table:
         if len(cells) > width:
             extra = [i for i in range(width, len(cells)) if cells[i].strip()]
             if extra:
-                table.problems.append(Problem(number, column_letter(extra[0]),
-                                              f"this row has {len(cells)} cells but the heading row has {width}; "
-                                              "a comma inside a value needs the value in double quotes"))
+                table.problems.append(
+                    Problem(
+                        number,
+                        column_letter(extra[0]),
+                        f"this row has {len(cells)} cells but the heading row has {width}; "
+                        "a comma inside a value needs the value in double quotes",
+                    )
+                )
             del cells[width:]
         elif len(cells) < width:
             cells.extend([""] * (width - len(cells)))
@@ -158,11 +163,14 @@ def _report_bad_bytes(table: Table):
         for index, cell in enumerate(cells):
             if NOT_UTF8.search(cell):
                 cells[index] = NOT_UTF8.sub("\ufffd", cell)
-                table.problems.append(Problem(
-                    number, column_name(table.header, index),
-                    f"“{cells[index]}” contains characters that are not UTF-8. Save the file as "
-                    "“CSV UTF-8 (comma delimited)” and upload it again.",
-                ))
+                table.problems.append(
+                    Problem(
+                        number,
+                        column_name(table.header, index),
+                        f"“{cells[index]}” contains characters that are not UTF-8. Save the file as "
+                        "“CSV UTF-8 (comma delimited)” and upload it again.",
+                    )
+                )
 
 
 # Dates ------------------------------------------------------------------------------------------------
@@ -219,7 +227,8 @@ def parse_date(text: str, date_format: str) -> tuple[datetime.date, bool]:
         if _make(year, day, month) is not None:
             raise WrongDateFormat(
                 f"“{text}” is not a date as {DATE_FORMATS[date_format][0]}; it looks like a "
-                f"{other.upper()} date ({DATE_FORMATS[other][1]}): choose the {other.upper()} date format")
+                f"{other.upper()} date ({DATE_FORMATS[other][1]}): choose the {other.upper()} date format"
+            )
         raise ValueError(f"“{text}” is not a real date")
     return value, first <= 12 and second <= 12 and first != second
 
@@ -228,5 +237,7 @@ def excel_mangled(text: str) -> bool:
     return bool(EXCEL_NUMBER.match(text))
 
 
-EXCEL_MESSAGE = ("“{}” is a number Excel has turned into scientific notation, and the original digits are lost. "
-                 "Take the value from the source system again and format the column as Text in Excel")
+EXCEL_MESSAGE = (
+    "“{}” is a number Excel has turned into scientific notation, and the original digits are lost. "
+    "Take the value from the source system again and format the column as Text in Excel"
+)

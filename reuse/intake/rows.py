@@ -70,15 +70,28 @@ def resolve_layout(table: Table, spec: dict[str, tuple[str, ...]]) -> Layout:
     for indexes in positions.values():
         first = column_letter(indexes[0])
         for other in indexes[1:]:
-            problems.append(Problem(
-                table.header_line, column_name(table.header, other),
-                f"the heading “{table.header[other]}” is also the heading of column {first}: "
-                "delete one of the two columns so Relay knows which to read"))
+            problems.append(
+                Problem(
+                    table.header_line,
+                    column_name(table.header, other),
+                    f"the heading “{table.header[other]}” is also the heading of column {first}: "
+                    "delete one of the two columns so Relay knows which to read",
+                )
+            )
     for index in blank:
         for line, cells in table.rows:
             if cells[index].strip():
-                problems.append(Problem(line, column_name(table.header, index),
-                                        f"“{cells[index].strip()}” is in a column with no heading: "
-                                        "give the column a heading or delete it"))
-    return Layout(header=table.header, index={k: v[0] for k, v in positions.items()},
-                  ignored=[column_name(table.header, i) for i in ignored], problems=problems)
+                problems.append(
+                    Problem(
+                        line,
+                        column_name(table.header, index),
+                        f"“{cells[index].strip()}” is in a column with no heading: "
+                        "give the column a heading or delete it",
+                    )
+                )
+    return Layout(
+        header=table.header,
+        index={k: v[0] for k, v in positions.items()},
+        ignored=[column_name(table.header, i) for i in ignored],
+        problems=problems,
+    )

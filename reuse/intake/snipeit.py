@@ -24,7 +24,7 @@ import re
 from reuse.intake import values as v
 from reuse.intake.reader import EXCEL_MESSAGE, Problem, excel_mangled, normalise_heading
 from reuse.intake.rows import RowPlan
-from reuse.models import Device
+from reuse.models import Device, DeviceKind
 
 HEADINGS = {
     "asset_tag": ("asset tag",),
@@ -44,11 +44,11 @@ PERSONAL = re.compile(r"name|email|username|checked out|employee|phone", re.IGNO
 
 # Checked in order against the category, then the model, then the asset name. Word matches only.
 KIND_WORDS = [
-    ("hotspot", r"hotspots?|mifi|mobile broadband|dongles?"),
-    ("tablet", r"tablets?|ipads?|galaxy tab\w*|kindle"),
-    ("phone", r"phones?|mobiles?|smartphones?|iphones?|handsets?|mobile phones?"),
-    ("laptop", r"laptops?|notebooks?|macbook\w*|chromebooks?|thinkpad|latitude|elitebook|probook|ultrabooks?"),
-    ("desktop", r"desktops?|workstations?|all-in-ones?|imac|optiplex|elitedesk|thinkcentre|mini pcs?|pcs?"),
+    (DeviceKind.HOTSPOT, r"hotspots?|mifi|mobile broadband|dongles?"),
+    (DeviceKind.TABLET, r"tablets?|ipads?|galaxy tab\w*|kindle"),
+    (DeviceKind.PHONE, r"phones?|mobiles?|smartphones?|iphones?|handsets?|mobile phones?"),
+    (DeviceKind.LAPTOP, r"laptops?|notebooks?|macbook\w*|chromebooks?|thinkpad|latitude|elitebook|probook|ultrabooks?"),
+    (DeviceKind.DESKTOP, r"desktops?|workstations?|all-in-ones?|imac|optiplex|elitedesk|thinkcentre|mini pcs?|pcs?"),
 ]
 KIND_PATTERNS = [(kind, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for kind, words in KIND_WORDS]
 
@@ -75,6 +75,7 @@ def guess_kind(*texts: str) -> str | None:
 def read_rows(table, layout, *, dates) -> list[RowPlan]:
     rows = []
     for line, cells in table.rows:
+
         def cell(key, cells=cells):
             return cells[layout.index[key]].strip() if key in layout.index else ""
 
@@ -112,7 +113,7 @@ def _description(row, cell, layout):
             row.fields[field] = _attempt(row, layout, key, v.device_text[field], cell(key))
     kind = guess_kind(cell("category"), cell("model"), cell("name"))
     if kind is None:
-        kind = "other"
+        kind = DeviceKind.OTHER
         row.warnings.append(f"Category “{cell('category')}” is not one Relay recognises: imported as Other.")
     row.fields["kind"] = kind
     department = cell("department") or cell("company")

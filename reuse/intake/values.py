@@ -12,19 +12,30 @@ from reuse.models import Device, DeviceKind, Grade, StorageMedium, StorageType, 
 KINDS = {
     **{k.value: k.value for k in DeviceKind},
     **{k.label.lower(): k.value for k in DeviceKind},
-    "notebook": "laptop", "pc": "desktop", "mobile": "phone", "mobile phone": "phone", "smartphone": "phone",
-    "mifi": "hotspot", "hotspot": "hotspot",
+    "notebook": DeviceKind.LAPTOP,
+    "pc": DeviceKind.DESKTOP,
+    "mobile": DeviceKind.PHONE,
+    "mobile phone": DeviceKind.PHONE,
+    "smartphone": DeviceKind.PHONE,
+    "mifi": DeviceKind.HOTSPOT,
+    "hotspot": DeviceKind.HOTSPOT,
 }
 STORAGE_TYPES = {
     **{t.value: t.value for t in StorageType},
     **{t.label.lower(): t.value for t in StorageType},
-    "hard disk": "hdd", "hard drive": "hdd", "sata ssd": "ssd", "nvme ssd": "nvme", "m.2 nvme": "nvme",
-    "emmc": "emmc", "flash": "emmc",
+    "hard disk": StorageType.HDD,
+    "hard drive": StorageType.HDD,
+    "sata ssd": StorageType.SSD,
+    "nvme ssd": StorageType.NVME,
+    "m.2 nvme": StorageType.NVME,
+    "emmc": StorageType.EMMC,
+    "flash": StorageType.EMMC,
 }
 GRADES = {
     **{g.value.lower(): g.value for g in Grade if g.value},
     **{g.label.lower(): g.value for g in Grade if g.value},
-    "parts": "P", "for parts": "P",
+    "parts": Grade.PARTS,
+    "for parts": Grade.PARTS,
 }
 BOOLEANS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 GB = re.compile(r"^(\d+(?:\.\d+)?)\s*(gb|g|tb|t)?$", re.IGNORECASE)
@@ -113,6 +124,8 @@ def notes(value: str) -> str:
     return value
 
 
-device_text = {name: text(Device, name) for name in (
-    "make", "model", "cpu", "os_name", "os_version", "tpm_version", "source_department", "lot")}
+device_text = {
+    name: text(Device, name)
+    for name in ("make", "model", "cpu", "os_name", "os_version", "tpm_version", "source_department", "lot")
+}
 medium_text = {name: text(StorageMedium, name) for name in ("make", "model")}

@@ -1,5 +1,6 @@
-"""QR asset labels: sheet geometry, PDF rendering, forms and background tasks.
+"""QR asset labels as pure code: sheet geometry (`geometry`), drawing sheets as PDF (`pdf`) and the label
+sizes Relay ships with (`seed`). No database access here.
 
-Models live in `reuse.models.labels` and business rules in `reuse.services.labels`, like the rest of
-the app; this package holds what is particular to drawing labels.
+Models live in `reuse.models.labels`, rules in `reuse.services.labels`, pages in `reuse.views.labels`,
+like every other topic of the app.
 """

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reuse.models.core
+import reuse.models.devices
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('make', models.CharField(max_length=60)),
                 ('model', models.CharField(max_length=100)),
                 ('serial', models.CharField(blank=True, max_length=60, verbose_name='serial number')),
-                ('imei', models.CharField(blank=True, max_length=15, validators=[reuse.models.core.validate_imei], verbose_name='IMEI')),
+                ('imei', models.CharField(blank=True, max_length=15, validators=[reuse.models.devices.validate_imei], verbose_name='IMEI')),
                 ('cpu', models.CharField(blank=True, max_length=100, verbose_name='CPU')),
                 ('ram_gb', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='RAM (GB)')),
                 ('storage_gb', models.PositiveIntegerField(blank=True, null=True, verbose_name='storage (GB)')),

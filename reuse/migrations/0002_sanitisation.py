@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import reuse.models.sanitisation
+import reuse.models.certificates
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(editable=False, max_length=30, unique=True)),
-                ('token', models.CharField(default=reuse.models.sanitisation.new_certificate_token, editable=False, max_length=32, unique=True)),
+                ('token', models.CharField(default=reuse.models.certificates.new_certificate_token, editable=False, max_length=32, unique=True)),
                 ('issued_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('pdf', models.FileField(blank=True, upload_to='certificates/%Y/')),
                 ('pdf_sha256', models.CharField(blank=True, max_length=64)),

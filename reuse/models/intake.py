@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from reuse.models.core import Site
+from reuse.models.sites import Site
 
 __all__ = ["DeviceImport"]
 
@@ -36,8 +36,9 @@ class DeviceImport(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     date_format = models.CharField(max_length=3, choices=DateFormat.choices, default=DateFormat.UK)
     lot = models.CharField("lot / batch", max_length=50, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)

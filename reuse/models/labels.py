@@ -1,7 +1,7 @@
 """QR asset labels as data: label sizes, printers with their calibration, print jobs, pre-printed
 tags and the QR codes already encoded.
 
-Administrators add a label size in the Django admin; `reuse.labels.layout.geometry_problems` is the
+Administrators add a label size in the Django admin; `reuse.labels.geometry.geometry_problems` is the
 one check of whether its labels fit the page, used by `clean()` here and by every way of printing.
 """
 
@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.labels.layout import geometry_problems, label_layout
-from reuse.models.core import Device, Site
+from reuse.labels.geometry import geometry_problems, label_layout
+from reuse.models.devices import Device
+from reuse.models.sites import Site
 
-__all__ = ["LabelTemplate", "Printer", "LabelJob", "PreprintedTag", "LabelCode", "asset_tag_from_scan"]
+__all__ = ["LabelTemplate", "Printer", "LabelJob", "PreprintedTag", "LabelCode", "asset_tag_from_scan", "parse_tags"]
 
 
 def _mm(verbose_name: str, help_text: str = "", **kwargs):
@@ -31,26 +32,37 @@ class LabelTemplateQuerySet(models.QuerySet):
 class LabelTemplate(models.Model):
     """One label size: a sheet (or a continuous roll), how labels are laid out on it, what they show."""
 
-    code = models.CharField(max_length=20, unique=True,
-                            help_text="Short upper-case code used on the command line, e.g. L7160.")
+    code = models.CharField(
+        max_length=20, unique=True, help_text="Short upper-case code used on the command line, e.g. L7160."
+    )
     name = models.CharField(max_length=100, help_text="What staff see when they choose a label size.")
     page_width_mm = _mm("page width (mm)", "A4 is 210 mm wide; a 62 mm roll is 62.")
-    page_height_mm = _mm("page height (mm)", "A4 is 297 mm. Leave empty for a continuous roll: each page is then "
-                         "cut after one sheet of labels, with the top margin above and below.",
-                         null=True, blank=True)
+    page_height_mm = _mm(
+        "page height (mm)",
+        "A4 is 297 mm. Leave empty for a continuous roll: each page is then "
+        "cut after one sheet of labels, with the top margin above and below.",
+        null=True,
+        blank=True,
+    )
     columns = models.PositiveSmallIntegerField(default=1, help_text="Labels across the page.")
     rows = models.PositiveSmallIntegerField(default=1, help_text="Labels down the page.")
     label_width_mm = _mm("label width (mm)")
     label_height_mm = _mm("label height (mm)")
     top_margin_mm = _mm("top margin (mm)", "From the top edge of the page to the top edge of the first row.")
     left_margin_mm = _mm("left margin (mm)", "From the left edge of the page to the left edge of the first column.")
-    horizontal_pitch_mm = _mm("horizontal pitch (mm)",
-                              "From the left edge of one label to the left edge of the next one across.")
-    vertical_pitch_mm = _mm("vertical pitch (mm)",
-                            "From the top edge of one label to the top edge of the next one down.")
+    horizontal_pitch_mm = _mm(
+        "horizontal pitch (mm)", "From the left edge of one label to the left edge of the next one across."
+    )
+    vertical_pitch_mm = _mm(
+        "vertical pitch (mm)", "From the top edge of one label to the top edge of the next one down."
+    )
     corner_radius_mm = _mm("corner radius (mm)", default=0)
-    padding_mm = _mm("inner margin (mm)", "Blank space kept inside each label's edge, so a slightly "
-                     "misaligned sheet does not cut into the code or the text.", default=2)
+    padding_mm = _mm(
+        "inner margin (mm)",
+        "Blank space kept inside each label's edge, so a slightly "
+        "misaligned sheet does not cut into the code or the text.",
+        default=2,
+    )
     show_tag = models.BooleanField("show the asset tag", default=True)
     show_service_name = models.BooleanField("show the service and council name", default=True)
     show_type_model = models.BooleanField("show the device type and model", default=False)
@@ -64,11 +76,21 @@ class LabelTemplate(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(columns__gte=1, rows__gte=1), name="label_template_counts_positive"),
             models.CheckConstraint(
-                condition=Q(page_width_mm__gt=0, label_width_mm__gt=0, label_height_mm__gt=0, top_margin_mm__gte=0,
-                            left_margin_mm__gte=0, corner_radius_mm__gte=0, padding_mm__gte=0),
-                name="label_template_sizes_positive"),
-            models.CheckConstraint(condition=Q(page_height_mm__isnull=True) | Q(page_height_mm__gt=0),
-                                   name="label_template_page_height_positive"),
+                condition=Q(
+                    page_width_mm__gt=0,
+                    label_width_mm__gt=0,
+                    label_height_mm__gt=0,
+                    top_margin_mm__gte=0,
+                    left_margin_mm__gte=0,
+                    corner_radius_mm__gte=0,
+                    padding_mm__gte=0,
+                ),
+                name="label_template_sizes_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(page_height_mm__isnull=True) | Q(page_height_mm__gt=0),
+                name="label_template_page_height_positive",
+            ),
         ]
 
     def __str__(self):
@@ -93,8 +115,12 @@ class LabelTemplate(models.Model):
         return self.columns * self.rows
 
     def layout(self, printer=None, *, tag_length: int = 10):
-        return label_layout(self, offset_x=printer.offset_x_mm if printer else 0,
-                            offset_y=printer.offset_y_mm if printer else 0, tag_length=tag_length)
+        return label_layout(
+            self,
+            offset_x=printer.offset_x_mm if printer else 0,
+            offset_y=printer.offset_y_mm if printer else 0,
+            tag_length=tag_length,
+        )
 
 
 class PrinterQuerySet(models.QuerySet):
@@ -107,8 +133,14 @@ class Printer(models.Model):
 
     name = models.CharField(max_length=60, unique=True, help_text="As staff know it, e.g. 'Depot laser'.")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="printers")
-    default_template = models.ForeignKey(LabelTemplate, on_delete=models.SET_NULL, null=True, blank=True,
-                                         related_name="+", verbose_name="usual label size")
+    default_template = models.ForeignKey(
+        LabelTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="usual label size",
+    )
     offset_x_mm = _mm("horizontal offset (mm)", "Positive moves everything right, negative left.", default=0)
     offset_y_mm = _mm("vertical offset (mm)", "Positive moves everything down, negative up.", default=0)
     notes = models.CharField(max_length=200, blank=True)
@@ -120,8 +152,10 @@ class Printer(models.Model):
         ordering = ["name"]
         constraints = [
             # A printer that is more than 2 cm out needs fixing, not a number typed in.
-            models.CheckConstraint(condition=Q(offset_x_mm__gte=-20, offset_x_mm__lte=20, offset_y_mm__gte=-20,
-                                               offset_y_mm__lte=20), name="printer_offsets_within_20mm"),
+            models.CheckConstraint(
+                condition=Q(offset_x_mm__gte=-20, offset_x_mm__lte=20, offset_y_mm__gte=-20, offset_y_mm__lte=20),
+                name="printer_offsets_within_20mm",
+            ),
         ]
 
     def __str__(self):
@@ -134,14 +168,17 @@ class Printer(models.Model):
                 raise ValidationError({field: "Must be between -20 and 20 mm."})
 
 
+class LabelJobStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Printing"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class LabelJob(models.Model):
     """A batch of labels rendered in the background; its PDF is kept for staff to download."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to start"
-        RUNNING = "running", "Printing"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+    Status = LabelJobStatus
 
     class Kind(models.TextChoices):
         DEVICES = "devices", "Device labels"
@@ -169,8 +206,7 @@ class LabelJob(models.Model):
         verbose_name = "label batch"
         verbose_name_plural = "label batches"
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["pending", "running", "done", "failed"]),
-                                   name="label_job_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=LabelJobStatus.values), name="label_job_status_valid"),
             models.CheckConstraint(condition=Q(progress__lte=models.F("count")), name="label_job_progress_le_count"),
         ]
 
@@ -180,6 +216,18 @@ class LabelJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
 
     @property
     def percent(self) -> int:
@@ -193,17 +241,20 @@ class PreprintedTag(models.Model):
     job = models.ForeignKey(LabelJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    device = models.OneToOneField(Device, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="preprinted_tag")
+    device = models.OneToOneField(
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="preprinted_tag"
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["asset_tag"]
         verbose_name = "pre-printed tag"
         constraints = [
-            models.CheckConstraint(condition=Q(device__isnull=True, claimed_at__isnull=True)
-                                   | Q(device__isnull=False, claimed_at__isnull=False),
-                                   name="preprinted_tag_claim_complete"),
+            models.CheckConstraint(
+                condition=Q(device__isnull=True, claimed_at__isnull=True)
+                | Q(device__isnull=False, claimed_at__isnull=False),
+                name="preprinted_tag_claim_complete",
+            ),
         ]
 
     def __str__(self):
@@ -233,3 +284,10 @@ def asset_tag_from_scan(value: str) -> str:
     value = (value or "").strip()
     match = re.search(r"/d/([^/?#\s]+)/?(?:[?#].*)?$", value, flags=re.IGNORECASE)
     return (match.group(1) if match else value).upper()
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed or scanned into a box, one per line or separated by commas or spaces: in order, without
+    repeats, each read with `asset_tag_from_scan` (so a label's whole URL will do)."""
+    raw = text.replace(",", " ").split()
+    return list(dict.fromkeys(asset_tag_from_scan(value) for value in raw if value.strip()))

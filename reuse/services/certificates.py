@@ -7,38 +7,43 @@ A one-device certificate is issued at most once per wipe; asking again returns t
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.numbering import allocate_references
+from core.qr import qr_data_uri
+from core.roles import staff_name
+from core.tasks import on_commit_task
 from reuse.models import Certificate, CertificateEntry, Device, ResetChecklist, SanitisationRecord
-from reuse.qr import qr_data_uri
-from reuse.services.lifecycle import allocate_numbers
 
 # Certificates up to this many devices are rendered in the request that issues them; bigger
 # batches go to the task worker so that nobody's browser waits on WeasyPrint.
 RENDER_INLINE_MAX = 10
 
 
-def certificate_number(n: int) -> str:
-    return f"{settings.ASSET_TAG_PREFIX}-SC-{n:06d}"
+def certificate_number() -> str:
+    """A new certificate number, `RLY-SC-000042`."""
+    return allocate_references(f"{settings.ASSET_TAG_PREFIX}-SC", width=6, counter="certificate")[0]
 
 
 def standing_evidence(device: Device) -> tuple[list[SanitisationRecord], list[ResetChecklist]]:
     """The passing, verified wipe records (latest per drive) and the complete reset checklist for the
     device's current cycle: what gate 1 accepted."""
-    records = {}
-    for record in (SanitisationRecord.objects
-                   .filter(device=device, cycle=device.cycle, result="passed", verification_result="passed",
-                           verified_by__isnull=False)
-                   .order_by("medium_id", "-ended_at")):
+    records: dict[int | None, SanitisationRecord] = {}
+    for record in (
+        SanitisationRecord.objects.passing()
+        .filter(device=device, cycle=device.cycle)
+        .order_by("medium_id", "-ended_at")
+    ):
         records.setdefault(record.medium_id, record)
-    checklist = next((c for c in ResetChecklist.objects.filter(device=device, cycle=device.cycle)
-                      if c.is_complete), None)
+    checklist = next(
+        (c for c in ResetChecklist.objects.filter(device=device, cycle=device.cycle) if c.is_complete), None
+    )
     return list(records.values()), [checklist] if checklist else []
 
 
@@ -47,17 +52,19 @@ def _check_certifiable(devices: Sequence[Device]):
     if not_wiped:
         names = ", ".join(f"{d.asset_tag} ({d.get_status_display().lower()})" for d in not_wiped[:20])
         more = f" and {len(not_wiped) - 20} more" if len(not_wiped) > 20 else ""
-        raise DomainError("not_sanitised", f"Only devices marked sanitised in their current intake can be "
-                                           f"certified. Not yet: {names}{more}.",
-                          devices=[d.asset_tag for d in not_wiped])
+        raise DomainError(
+            "not_sanitised",
+            f"Only devices marked sanitised in their current intake can be certified. Not yet: {names}{more}.",
+            devices=[d.asset_tag for d in not_wiped],
+        )
 
 
 @transaction.atomic
 def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
-    certificate = Certificate.objects.create(number=certificate_number(allocate_numbers("certificate", 1)[0]),
-                                             issued_by=actor)
+    certificate = Certificate.objects.create(number=certificate_number(), issued_by=actor)
     CertificateEntry.objects.bulk_create(
-        [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices])
+        [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices]
+    )
     records, checklists = [], []
     for device in devices:
         found_records, found_checklists = standing_evidence(device)
@@ -65,9 +72,7 @@ def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
         checklists += found_checklists
     certificate.records.add(*records)
     certificate.checklists.add(*checklists)
-    count = len(devices)
-    transaction.on_commit(lambda: async_task("reuse.tasks.certificates.certificate_render", certificate.pk,
-                                             sync=settings.TASKS_SYNC or count <= RENDER_INLINE_MAX))
+    on_commit_task("reuse.tasks.certificate_render", certificate.pk, inline=len(devices) <= RENDER_INLINE_MAX)
     return certificate
 
 
@@ -83,25 +88,28 @@ def certificate_issue(*, devices: Sequence[Device], actor) -> Certificate:
         raise DomainError("certificate_empty", "Choose at least one device to certify.")
     _check_certifiable(devices)
     if len(devices) == 1:
-        existing = Certificate.objects.filter(entries__device=devices[0], entries__cycle=devices[0].cycle,
-                                              entries__single=True).first()
+        existing = Certificate.objects.filter(
+            entries__device=devices[0], entries__cycle=devices[0].cycle, entries__single=True
+        ).first()
         if existing:
             return existing
         try:
             return _create(devices, actor, single=True)
         except IntegrityError:  # a second click won the race: theirs is the certificate
-            return Certificate.objects.get(entries__device=devices[0], entries__cycle=devices[0].cycle,
-                                           entries__single=True)
+            return Certificate.objects.get(
+                entries__device=devices[0], entries__cycle=devices[0].cycle, entries__single=True
+            )
     return _create(devices, actor, single=False)
 
 
 def certificate_context(certificate: Certificate) -> dict:
     """What the PDF and the public verification page show, grouped by device, in tag order."""
     entries = list(certificate.entries.select_related("device"))
-    records = (certificate.records.select_related("medium", "operator", "verified_by", "evidence")
-               .order_by("medium_id"))
+    records = certificate.records.select_related("medium", "operator", "verified_by", "evidence").order_by("medium_id")
     checklists = certificate.checklists.select_related("operator", "verified_by")
-    by_device = {e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries}
+    by_device: dict[int, dict[str, Any]] = {
+        e.device_id: {"entry": e, "device": e.device, "records": [], "checklists": []} for e in entries
+    }
     for record in records:
         by_device[record.device_id]["records"].append(record)
     for checklist in checklists:
@@ -116,11 +124,11 @@ def certificate_context(certificate: Certificate) -> dict:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     # Imported here so that WeasyPrint loads in the processes that render, not in every web process.
-    from reuse.pdfrender import render_pdf
+    from core.pdf import render_pdf
 
     context = certificate_context(certificate)
     context["qr"] = qr_data_uri(certificate.verify_url)
-    context["issued_by"] = certificate.issued_by.get_full_name() or certificate.issued_by.username
+    context["issued_by"] = staff_name(certificate.issued_by)
     context["rendered_at"] = timezone.now()
     return render_pdf("reuse/pdf/certificate.html", context)
 
@@ -132,8 +140,9 @@ def certificate_render(*, certificate: Certificate) -> Certificate:
     pdf = certificate_pdf(certificate)
     certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(pdf=certificate.pdf.name,
-                                                                          pdf_sha256=certificate.pdf_sha256)
+    updated = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=certificate.pdf.name, pdf_sha256=certificate.pdf_sha256
+    )
     if updated != 1:  # rendered twice at once: keep the first, drop this copy
         certificate.pdf.storage.delete(certificate.pdf.name)
         certificate.refresh_from_db()

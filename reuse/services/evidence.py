@@ -10,12 +10,13 @@ import codecs
 import hashlib
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Evidence
 
 # Extension -> content type stored and served (always as an attachment).
@@ -57,17 +58,20 @@ class _HashingFile(File):
         self.decoder = codecs.getincrementaldecoder("utf-8")() if content_type.startswith("text/") else None
 
     def chunks(self, chunk_size=None):
-        if hasattr(self.file, "seek"):
-            self.file.seek(0)
-        source = self.file.chunks(chunk_size) if hasattr(self.file, "chunks") else iter(
-            lambda: self.file.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
+        upload: Any = self.file
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        source = (
+            upload.chunks(chunk_size)
+            if hasattr(upload, "chunks")
+            else iter(lambda: upload.read(chunk_size or self.DEFAULT_CHUNK_SIZE), b"")
+        )
         for chunk in source:
             if self.count == 0:
                 _check_start(self.content_type, chunk)
             self.count += len(chunk)
             if self.count > self.limit:
-                raise DomainError("evidence_too_large",
-                                  f"The file is larger than {self.limit // (1024 * 1024)} MB.")
+                raise DomainError("evidence_too_large", f"The file is larger than {self.limit // (1024 * 1024)} MB.")
             if self.decoder is not None:
                 try:
                     self.decoder.decode(chunk)

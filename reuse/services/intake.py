@@ -10,10 +10,11 @@ import hashlib
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.intake.plan import ImportPlan
-from reuse.models import CustodyEvent, Device, DeviceImport, DeviceStatus, StorageMedium
-from reuse.services.lifecycle import allocate_asset_tags, build_events, device_register
+from reuse.models import Device, DeviceImport, StorageMedium
+from reuse.services.devices import allocate_asset_tags, device_register
+from reuse.services.lifecycle import devices_create, received
 
 BATCH = 1000
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
@@ -30,8 +31,11 @@ def device_receive(*, actor, site, fields: dict, media: list[dict], asset_tag: s
     try:
         device = device_register(actor=actor, site=site, **fields, **extra)
     except IntegrityError:
-        raise DomainError("asset_tag_taken", f"The label {extra.get('asset_tag', '')} is already on another device.",
-                          asset_tag=extra.get("asset_tag", "")) from None
+        raise DomainError(
+            "asset_tag_taken",
+            f"The label {extra.get('asset_tag', '')} is already on another device.",
+            asset_tag=extra.get("asset_tag", ""),
+        ) from None
     StorageMedium.objects.bulk_create([StorageMedium(device=device, **medium) for medium in media])
     return device
 
@@ -50,9 +54,13 @@ def devices_import(*, plan: ImportPlan, actor, record: DeviceImport) -> DeviceIm
         with transaction.atomic():
             _write(rows, plan=plan, actor=actor, record=record)
     except IntegrityError:
-        raise DomainError("import_conflict", (
-            "Some of these devices were added to Relay while this import was running, so nothing was imported. "
-            "Check the file again.")) from None
+        raise DomainError(
+            "import_conflict",
+            (
+                "Some of these devices were added to Relay while this import was running, so nothing was imported. "
+                "Check the file again."
+            ),
+        ) from None
     return record
 
 
@@ -63,23 +71,33 @@ def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
     record.created_count, record.skipped_count = len(rows), len(plan.already_imported)
     record.first_tag, record.last_tag = (tags[0], tags[-1]) if tags else ("", "")
     record.save()
-    devices = [
-        Device(asset_tag=tag, site=record.site, created_by=actor, status=DeviceStatus.RECEIVED,
-               status_changed_at=now, **{"received_at": now, **row.fields})
-        for tag, row in zip(tags, rows, strict=True)
-    ]
-    Device.objects.bulk_create(devices, batch_size=BATCH)
+    history = received(at=now, actor=actor, site=record.site, reason=f"Received: CSV intake #{record.pk}")
+    devices = devices_create(
+        [
+            (Device(asset_tag=tag, site=record.site, created_by=actor, **{"received_at": now, **row.fields}), history)
+            for tag, row in zip(tags, rows, strict=True)
+        ],
+        batch_size=BATCH,
+    )
     StorageMedium.objects.bulk_create(
-        [StorageMedium(device=device, **medium) for device, row in zip(devices, rows, strict=True)
-         for medium in row.media],
-        batch_size=BATCH)
-    CustodyEvent.objects.bulk_create(
-        build_events(devices, actor=actor, reason=f"Received: CSV intake #{record.pk}", at=now), batch_size=BATCH)
+        [
+            StorageMedium(device=device, **medium)
+            for device, row in zip(devices, rows, strict=True)
+            for medium in row.media
+        ],
+        batch_size=BATCH,
+    )
 
 
 def upload_store(*, actor, site, file_name: str, content: bytes, date_format: str, lot: str) -> DeviceImport:
     """Keep an uploaded CSV for its preview, and forget uploads nobody confirmed within a day."""
     DeviceImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
     return DeviceImport.objects.create(
-        uploaded_by=actor, site=site, file_name=file_name[:255], content=content,
-        sha256=hashlib.sha256(content).hexdigest(), date_format=date_format, lot=lot)
+        uploaded_by=actor,
+        site=site,
+        file_name=file_name[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        date_format=date_format,
+        lot=lot,
+    )

@@ -9,6 +9,7 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,57 +17,114 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
-from reuse.labels.layout import geometry_problems
+from core.errors import DomainError
+from core.tasks import on_commit_task
+from reuse.labels.geometry import geometry_problems
 from reuse.labels.pdf import LabelItem, render_calibration, render_labels, sheet_count
 from reuse.models import (
     Device,
     DeviceKind,
     DeviceStatus,
+    LabelCode,
     LabelJob,
     LabelTemplate,
     PreprintedTag,
     Printer,
-    asset_tag_from_scan,
     label_url,
 )
-from reuse.services.lifecycle import allocate_asset_tags
+from reuse.services.devices import allocate_asset_tags
 
 logger = logging.getLogger(__name__)
 
 J = LabelJob.Status
+DB_BATCH = 500
+
+
+def _batches(seq: Sequence, size: int) -> list[Sequence]:
+    return [seq[start : start + size] for start in range(0, len(seq), size)]
+
+
+def cached_codes(urls: Sequence[str]) -> dict[str, bytes]:
+    """The QR PNGs already encoded for these URLs (encoding one takes ~1 ms; reading it back, microseconds)."""
+    found: dict[str, bytes] = {}
+    for batch in _batches(list(dict.fromkeys(urls)), DB_BATCH):
+        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
+        found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
+    return found
+
+
+def keep_codes(fresh: dict[str, bytes]) -> None:
+    # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
+    LabelCode.objects.bulk_create(
+        [LabelCode(url=url, png=png) for url, png in fresh.items()], batch_size=DB_BATCH, ignore_conflicts=True
+    )
+
+
+def _render(
+    *,
+    template: LabelTemplate,
+    items: Sequence[LabelItem],
+    skip: int,
+    printer: Printer | None,
+    workers: int,
+    on_progress=None,
+) -> tuple[bytes, int]:
+    """Draw the labels with the QR codes already encoded, and keep the ones encoded for this batch."""
+    pdf, sheets, fresh = render_labels(
+        template=template,
+        items=items,
+        codes=cached_codes([i.url for i in items]),
+        skip=skip,
+        printer=printer,
+        workers=workers,
+        on_progress=on_progress,
+    )
+    keep_codes(fresh)
+    return pdf, sheets
+
+
+def _active_named(queryset, field: str, value: str, *, code: str, what: str, plural: str):
+    """The active row whose `field` is `value` (any case); DomainError `code` listing the others otherwise."""
+    found = queryset.filter(**{f"{field}__iexact": (value or "").strip()}).first()
+    if found is None:
+        known = ", ".join(queryset.values_list(field, flat=True)) or "none"
+        raise DomainError(code, f"There is no {what} called {value!r}. Known {plural}: {known}.")
+    return found
 
 
 def label_template_get(code: str) -> LabelTemplate:
-    """The active template called `code` (any case); DomainError `unknown_template` lists the others."""
-    template = LabelTemplate.objects.active().filter(code__iexact=(code or "").strip()).first()
-    if template is None:
-        known = ", ".join(LabelTemplate.objects.active().values_list("code", flat=True)) or "none"
-        raise DomainError("unknown_template", f"There is no label size called {code!r}. Known sizes: {known}.")
-    return template
+    """The active label size called `code` (any case); DomainError `unknown_template` lists the others."""
+    return _active_named(
+        LabelTemplate.objects.active(), "code", code, code="unknown_template", what="label size", plural="sizes"
+    )
 
 
 def printer_get(name: str) -> Printer:
-    printer = Printer.objects.active().filter(name__iexact=(name or "").strip()).first()
-    if printer is None:
-        known = ", ".join(Printer.objects.active().values_list("name", flat=True)) or "none"
-        raise DomainError("unknown_printer", f"There is no printer called {name!r}. Known printers: {known}.")
-    return printer
+    """The active printer called `name` (any case); DomainError `unknown_printer` lists the others."""
+    return _active_named(
+        Printer.objects.active(), "name", name, code="unknown_printer", what="printer", plural="printers"
+    )
 
 
 def label_template_check(template: LabelTemplate) -> None:
     """DomainError `template_does_not_fit` if the template's labels would not print where they should."""
     problems = [message for _field, message in geometry_problems(template)]
     if problems:
-        raise DomainError("template_does_not_fit",
-                          f"The {template.code} label size cannot be printed: {' '.join(problems)} "
-                          "An administrator can correct it in the admin.", problems=problems)
+        raise DomainError(
+            "template_does_not_fit",
+            f"The {template.code} label size cannot be printed: {' '.join(problems)} "
+            "An administrator can correct it in the admin.",
+            problems=problems,
+        )
 
 
 def label_skip_check(template: LabelTemplate, skip: int) -> None:
     if not 0 <= skip < template.per_sheet:
-        raise DomainError("bad_skip", f"Positions to skip must be between 0 and {template.per_sheet - 1} "
-                          f"({template.code} has {template.per_sheet} labels a sheet), not {skip}.")
+        raise DomainError(
+            "bad_skip",
+            f"Positions to skip must be between 0 and {template.per_sheet - 1} "
+            f"({template.code} has {template.per_sheet} labels a sheet), not {skip}.",
+        )
 
 
 def _detail(kind: str, make: str, model: str) -> str:
@@ -76,14 +134,9 @@ def _detail(kind: str, make: str, model: str) -> str:
 def label_items_for_devices(devices) -> list[LabelItem]:
     """One label per device in `devices` (a queryset), in asset tag order."""
     rows = devices.order_by("asset_tag").values_list("asset_tag", "kind", "make", "model")
-    return [LabelItem(tag=tag, url=label_url(tag), detail=_detail(kind, make, model))
-            for tag, kind, make, model in rows]
-
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed or scanned, one per line or separated by commas or spaces, in order, without repeats."""
-    raw = text.replace(",", " ").split()
-    return list(dict.fromkeys(asset_tag_from_scan(value) for value in raw if value.strip()))
+    return [
+        LabelItem(tag=tag, url=label_url(tag), detail=_detail(kind, make, model)) for tag, kind, make, model in rows
+    ]
 
 
 def label_items_for_tags(tags: Sequence[str]) -> list[LabelItem]:
@@ -94,13 +147,15 @@ def label_items_for_tags(tags: Sequence[str]) -> list[LabelItem]:
     tags = list(dict.fromkeys(tag.upper() for tag in tags))
     items: dict[str, LabelItem] = {}
     for start in range(0, len(tags), 500):
-        batch = tags[start:start + 500]
+        batch = tags[start : start + 500]
         for tag, kind, make, model in Device.objects.filter(asset_tag__in=batch).values_list(
-                "asset_tag", "kind", "make", "model"):
+            "asset_tag", "kind", "make", "model"
+        ):
             items[tag] = LabelItem(tag=tag, url=label_url(tag), detail=_detail(kind, make, model))
         spare = [tag for tag in batch if tag not in items]
         for tag in PreprintedTag.objects.filter(asset_tag__in=spare, device__isnull=True).values_list(
-                "asset_tag", flat=True):
+            "asset_tag", flat=True
+        ):
             items[tag] = LabelItem(tag=tag, url=label_url(tag))
     unknown = [tag for tag in tags if tag not in items]
     if unknown:
@@ -109,12 +164,14 @@ def label_items_for_tags(tags: Sequence[str]) -> list[LabelItem]:
     return [items[tag] for tag in tags]
 
 
-def label_selection(*, device_ids: Iterable[int] = (), tags: Sequence[str] = (), status: str = "",
-                    everything: bool = False) -> list[LabelItem]:
+def label_selection(
+    *, device_ids: Iterable[int] = (), tags: Sequence[str] = (), status: str = "", everything: bool = False
+) -> list[LabelItem]:
     """The labels staff asked for: chosen devices, typed tags, every device with a status, or all."""
     if status and status not in DeviceStatus.values:
-        raise DomainError("unknown_status", f"{status!r} is not a device status. "
-                          f"Statuses: {', '.join(DeviceStatus.values)}.")
+        raise DomainError(
+            "unknown_status", f"{status!r} is not a device status. Statuses: {', '.join(DeviceStatus.values)}."
+        )
     if tags:
         items = label_items_for_tags(tags)
     else:
@@ -136,15 +193,24 @@ def _check_batch(template: LabelTemplate, skip: int, count: int) -> None:
     if count < 1:
         raise DomainError("empty_selection", "No devices were chosen, so there is nothing to print.")
     if count > settings.LABELS_MAX_BATCH:
-        raise DomainError("too_many_labels", f"That is {count:,} labels; print at most "
-                          f"{settings.LABELS_MAX_BATCH:,} at a time (choose fewer devices or one status at a time).")
+        raise DomainError(
+            "too_many_labels",
+            f"That is {count:,} labels; print at most "
+            f"{settings.LABELS_MAX_BATCH:,} at a time (choose fewer devices or one status at a time).",
+        )
 
 
-def labels_render(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int = 0,
-                  printer: Printer | None = None, workers: int = 1) -> tuple[bytes, int]:
+def labels_render(
+    *,
+    template: LabelTemplate,
+    items: Sequence[LabelItem],
+    skip: int = 0,
+    printer: Printer | None = None,
+    workers: int = 1,
+) -> tuple[bytes, int]:
     """The PDF for `items`, checked first. Returns (pdf, sheets)."""
     _check_batch(template, skip, len(items))
-    return render_labels(template=template, items=items, skip=skip, printer=printer, workers=workers)
+    return _render(template=template, items=items, skip=skip, printer=printer, workers=workers)
 
 
 def calibration_render(*, template: LabelTemplate, printer: Printer | None = None) -> bytes:
@@ -162,31 +228,47 @@ class PrintResult:
 
 
 @transaction.atomic
-def label_job_create(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int = 0,
-                     printer: Printer | None = None, actor=None, kind: str = LabelJob.Kind.DEVICES) -> LabelJob:
+def label_job_create(
+    *,
+    template: LabelTemplate,
+    items: Sequence[LabelItem],
+    skip: int = 0,
+    printer: Printer | None = None,
+    actor=None,
+    kind: str = LabelJob.Kind.DEVICES,
+) -> LabelJob:
     """Queue a batch for the background worker; it starts once this transaction commits."""
     _check_batch(template, skip, len(items))
-    job = LabelJob.objects.create(kind=kind, template=template, printer=printer, skip=skip, created_by=actor,
-                                  tags=[item.tag for item in items], count=len(items))
-    job_id = job.pk
-    transaction.on_commit(lambda: _dispatch(job_id))
+    job = LabelJob.objects.create(
+        kind=kind,
+        template=template,
+        printer=printer,
+        skip=skip,
+        created_by=actor,
+        tags=[item.tag for item in items],
+        count=len(items),
+    )
+    on_commit_task("reuse.tasks.label_job_run", job.pk, task_name=f"label-job-{job.pk}")
     return job
 
 
-def _dispatch(job_id: int) -> None:
-    from django_q.tasks import async_task
-
-    async_task("reuse.labels.tasks.label_job_run", job_id, sync=settings.TASKS_SYNC, task_name=f"label-job-{job_id}")
-
-
-def labels_print(*, template: LabelTemplate, items: Sequence[LabelItem], skip: int = 0,
-                 printer: Printer | None = None, actor=None, kind: str = LabelJob.Kind.DEVICES) -> PrintResult:
+def labels_print(
+    *,
+    template: LabelTemplate,
+    items: Sequence[LabelItem],
+    skip: int = 0,
+    printer: Printer | None = None,
+    actor=None,
+    kind: str = LabelJob.Kind.DEVICES,
+) -> PrintResult:
     """Print `items`: straight away if they fill at most LABELS_SYNC_SHEETS sheets, else as a background job."""
     _check_batch(template, skip, len(items))
     sheets = sheet_count(template, len(items), skip)
     if sheets > settings.LABELS_SYNC_SHEETS:
-        return PrintResult(job=label_job_create(template=template, items=items, skip=skip, printer=printer,
-                                                actor=actor, kind=kind), sheets=sheets)
+        return PrintResult(
+            job=label_job_create(template=template, items=items, skip=skip, printer=printer, actor=actor, kind=kind),
+            sheets=sheets,
+        )
     pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer)
     return PrintResult(pdf=pdf, sheets=sheets)
 
@@ -205,23 +287,26 @@ def preprinted_tags_create(*, count: int, actor) -> list[str]:
     return tags
 
 
-def preprinted_print(*, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None,
-                     actor=None) -> PrintResult:
+def preprinted_print(
+    *, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None, actor=None
+) -> PrintResult:
     """Allocate `count` tags and print their labels. Nothing is allocated if the template or skip is wrong."""
     _check_count(count)
     _check_batch(template, skip, count)
     with transaction.atomic():
         tags = preprinted_tags_create(count=count, actor=actor)
         items = [LabelItem(tag=tag, url=label_url(tag)) for tag in tags]
-        result = labels_print(template=template, items=items, skip=skip, printer=printer, actor=actor,
-                              kind=LabelJob.Kind.PREPRINTED)
+        result = labels_print(
+            template=template, items=items, skip=skip, printer=printer, actor=actor, kind=LabelJob.Kind.PREPRINTED
+        )
         if result.job:
             PreprintedTag.objects.filter(asset_tag__in=tags).update(job=result.job)
     return result
 
 
-def preprinted_render(*, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None,
-                      actor=None, workers: int = 1) -> tuple[bytes, int]:
+def preprinted_render(
+    *, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None, actor=None, workers: int = 1
+) -> tuple[bytes, int]:
     """Allocate `count` tags and return their labels' PDF at once (the command line). All or nothing."""
     _check_count(count)
     _check_batch(template, skip, count)
@@ -237,26 +322,33 @@ def label_job_run(*, job_id: int) -> LabelJob | None:
     A job left `running` by a worker that died is claimed again once the task timeout has passed.
     """
     now = timezone.now()
-    stale = now - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
-    claimed = LabelJob.objects.filter(Q(status=J.PENDING) | Q(status=J.RUNNING, started_at__lt=stale),
-                                      pk=job_id).update(status=J.RUNNING, started_at=now, progress=0)
+    stale = now - datetime.timedelta(seconds=cast(int, settings.Q_CLUSTER["timeout"]))
+    claimed = LabelJob.objects.filter(
+        Q(status=J.PENDING) | Q(status=J.RUNNING, started_at__lt=stale), pk=job_id
+    ).update(status=J.RUNNING, started_at=now, progress=0)
     if not claimed:
         return None
     job = LabelJob.objects.select_related("template", "printer").get(pk=job_id)
     try:
         items = label_items_for_tags(job.tags)
         _check_batch(job.template, job.skip, len(items))
-        pdf, sheets = render_labels(
-            template=job.template, items=items, skip=job.skip, printer=job.printer, workers=1,
-            on_progress=lambda done: LabelJob.objects.filter(pk=job_id).update(progress=done))
+        pdf, sheets = _render(
+            template=job.template,
+            items=items,
+            skip=job.skip,
+            printer=job.printer,
+            workers=1,
+            on_progress=lambda done: LabelJob.objects.filter(pk=job_id).update(progress=done),
+        )
         job.file.save(f"labels-{job.template.code}-{job_id}.pdf", ContentFile(pdf), save=False)
     except DomainError as exc:
         return _job_failed(job, exc.message)
     except Exception:
         logger.exception("Label job %s failed", job_id)
         return _job_failed(job, "Something went wrong while drawing the labels. Try again, or ask IT support.")
-    LabelJob.objects.filter(pk=job_id).update(status=J.DONE, file=job.file.name, progress=job.count, pages=sheets,
-                                              finished_at=timezone.now())
+    LabelJob.objects.filter(pk=job_id).update(
+        status=J.DONE, file=job.file.name, progress=job.count, pages=sheets, finished_at=timezone.now()
+    )
     label_jobs_purge()
     job.refresh_from_db()
     return job

@@ -8,18 +8,17 @@ refuses a confirmation by the operator, whatever page or command it comes from.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import staff_name
 from reuse.models import RESET_KINDS, Device, DeviceStatus, ResetChecklist, SanitisationRecord, StorageMedium
-from reuse.services.lifecycle import append_event, device_transition
+from reuse.services.lifecycle import custody_note, device_transition
 
 S = DeviceStatus
 # A drive may leave a device whenever it is at the depot and not with a resident; adding one is only
@@ -41,10 +40,9 @@ def _require_received(device: Device, doing: str):
         )
 
 
-def _require_separate(actor, operator_id: int, what: str):
-    if settings.SANITISATION_SEPARATE_VERIFIER and actor.pk == operator_id:
-        raise DomainError("verifier_is_operator",
-                          f"A second technician must verify {what}: you recorded it yourself.")
+def _require_separate(actor, item: SanitisationRecord | ResetChecklist, what: str):
+    if item.is_own_work(actor):
+        raise DomainError("verifier_is_operator", f"A second technician must verify {what}: you recorded it yourself.")
 
 
 def wipe_predates_return(device: Device, started_at: datetime.datetime) -> bool:
@@ -56,23 +54,27 @@ def wipe_predates_return(device: Device, started_at: datetime.datetime) -> bool:
     return device.cycle > 1 and device.status == S.RECEIVED and started_at < device.status_changed_at
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 @transaction.atomic
-def medium_add(*, device: Device, actor, kind: str, make: str = "", model: str = "", serial: str = "",
-               capacity_gb: int | None = None) -> StorageMedium:
+def medium_add(
+    *,
+    device: Device,
+    actor,
+    kind: str,
+    make: str = "",
+    model: str = "",
+    serial: str = "",
+    capacity_gb: int | None = None,
+) -> StorageMedium:
     """Record a drive found in `device`. Only while received, so it is wiped before the device moves on."""
     current = _locked(device)
     _require_received(current, "drives can be added")
     serial = serial.strip()
     if serial and current.media.filter(serial__iexact=serial, removed_at__isnull=True).exists():
         raise DomainError("medium_duplicate", f"{current.asset_tag} already has a drive with serial {serial}.")
-    medium = StorageMedium.objects.create(device=current, kind=kind, make=make.strip(), model=model.strip(),
-                                          serial=serial, capacity_gb=capacity_gb)
-    append_event(device=current, to_status=current.status, from_status=current.status, actor=actor,
-                 site=current.site, reason=f"Storage added: {medium}")
+    medium = StorageMedium.objects.create(
+        device=current, kind=kind, make=make.strip(), model=model.strip(), serial=serial, capacity_gb=capacity_gb
+    )
+    custody_note(device=current, actor=actor, reason=f"Storage added: {medium}")
     return medium
 
 
@@ -81,23 +83,37 @@ def medium_remove(*, medium: StorageMedium, actor, reason: str) -> StorageMedium
     """Mark a drive as taken out (destroyed or replaced). Its wipe records stay on file."""
     current = _locked(medium.device)
     if current.status not in MEDIA_REMOVABLE_STATUSES:
-        raise DomainError("media_locked", f"{current.asset_tag} is {current.get_status_display().lower()}: "
-                                          "its drives cannot be changed now.")
+        raise DomainError(
+            "media_locked",
+            f"{current.asset_tag} is {current.get_status_display().lower()}: its drives cannot be changed now.",
+        )
     now = timezone.now()
     if StorageMedium.objects.filter(pk=medium.pk, removed_at__isnull=True).update(removed_at=now) != 1:
         raise DomainError("medium_already_removed", f"{medium} has already been removed.")
     medium.removed_at = now
-    append_event(device=current, to_status=current.status, from_status=current.status, actor=actor,
-                 site=current.site, reason=f"Storage removed: {medium}. {reason}".strip())
+    custody_note(device=current, actor=actor, reason=f"Storage removed: {medium}. {reason}".strip())
     return medium
 
 
 @transaction.atomic
 def sanitisation_record(
-    *, device: Device, medium: StorageMedium, actor, category: str, technique: str, tool: str,
-    started_at: datetime.datetime, ended_at: datetime.datetime, result: str, tool_version: str = "",
-    rounds: int = 1, verification_method: str = "", verification_result: str = "",
-    standard: str = SanitisationRecord.Standard.NIST_R1, evidence=None, notes: str = "",
+    *,
+    device: Device,
+    medium: StorageMedium,
+    actor,
+    category: str,
+    technique: str,
+    tool: str,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    result: str,
+    tool_version: str = "",
+    rounds: int = 1,
+    verification_method: str = "",
+    verification_result: str = "",
+    standard: str = SanitisationRecord.Standard.NIST_R1,
+    evidence=None,
+    notes: str = "",
 ) -> SanitisationRecord:
     """Record how one drive of a received device was wiped, with `actor` as operator. Unverified until a
     second technician confirms it (`sanitisation_verify`)."""
@@ -110,18 +126,34 @@ def sanitisation_record(
     if ended_at > timezone.now() + CLOCK_SKEW:
         raise DomainError("wipe_times", "The wipe cannot end in the future.")
     if wipe_predates_return(current, started_at):
-        raise DomainError("wipe_times", f"{current.asset_tag} came back on "
-                          f"{timezone.localtime(current.status_changed_at):%d/%m/%Y at %H:%M}: "
-                          "a wipe started before then does not count.")
+        raise DomainError(
+            "wipe_times",
+            f"{current.asset_tag} came back on "
+            f"{timezone.localtime(current.status_changed_at):%d/%m/%Y at %H:%M}: "
+            "a wipe started before then does not count.",
+        )
     if (category == SanitisationRecord.Category.DESTROY) != (technique == SanitisationRecord.Technique.SHRED):
         raise DomainError("wipe_category", "Shredding is the Destroy category, and Destroy means shredding.")
     if rounds < 1:
         raise DomainError("wipe_rounds", "A wipe has at least one round.")
     return SanitisationRecord.objects.create(
-        device=current, medium=medium, cycle=current.cycle, category=category, technique=technique,
-        tool=tool.strip(), tool_version=tool_version.strip(), rounds=rounds, started_at=started_at,
-        ended_at=ended_at, operator=actor, result=result, verification_method=verification_method.strip(),
-        verification_result=verification_result, standard=standard, evidence=evidence, notes=notes.strip(),
+        device=current,
+        medium=medium,
+        cycle=current.cycle,
+        category=category,
+        technique=technique,
+        tool=tool.strip(),
+        tool_version=tool_version.strip(),
+        rounds=rounds,
+        started_at=started_at,
+        ended_at=ended_at,
+        operator=actor,
+        result=result,
+        verification_method=verification_method.strip(),
+        verification_result=verification_result,
+        standard=standard,
+        evidence=evidence,
+        notes=notes.strip(),
     )
 
 
@@ -138,21 +170,24 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
     if record.verified_by_id is not None:
         raise DomainError("already_verified", "Someone has already verified this wipe.")
     if record.cycle != device.cycle:
-        raise DomainError("record_stale", "This wipe was recorded before the device last came back; "
-                                          "it no longer counts and cannot be verified.")
-    _require_separate(actor, record.operator_id, "this wipe")
-    passed = SanitisationRecord.Result.PASSED
-    if confirm and not (record.result == passed and record.verification_result == passed):
-        raise DomainError("not_verifiable", "Only a wipe that passed, with a verification that passed, can be "
-                                            "confirmed. Record a new wipe instead.")
+        raise DomainError(
+            "record_stale",
+            "This wipe was recorded before the device last came back; it no longer counts and cannot be verified.",
+        )
+    _require_separate(actor, record, "this wipe")
+    if confirm and not record.is_confirmable:
+        raise DomainError(
+            "not_verifiable",
+            "Only a wipe that passed, with a verification that passed, can be confirmed. Record a new wipe instead.",
+        )
     if not confirm and not reason.strip():
         raise DomainError("reason_required", "Say why you are rejecting this wipe.")
     now = timezone.now()
     changes = {"verified_by": actor, "verified_at": now}
     if not confirm:
         changes["verification_result"] = SanitisationRecord.Result.FAILED
-        changes["notes"] = "\n".join(filter(None, [
-            record.notes, f"Rejected by {_name(actor)} on {timezone.localtime(now):%d/%m/%Y %H:%M}: {reason.strip()}"]))
+        rejected = f"Rejected by {staff_name(actor)} on {timezone.localtime(now):%d/%m/%Y %H:%M}: {reason.strip()}"
+        changes["notes"] = "\n".join(filter(None, [record.notes, rejected]))
     if SanitisationRecord.objects.filter(pk=record.pk, verified_by__isnull=True).update(**changes) != 1:
         raise DomainError("already_verified", "Someone has already verified this wipe.")
     for field, value in changes.items():
@@ -161,19 +196,35 @@ def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, rea
 
 
 @transaction.atomic
-def reset_checklist_record(*, device: Device, actor, encryption_on: bool, factory_reset: bool,
-                           activation_lock_removed: bool, sim_removed: bool, sd_removed: bool,
-                           notes: str = "") -> ResetChecklist:
+def reset_checklist_record(
+    *,
+    device: Device,
+    actor,
+    encryption_on: bool,
+    factory_reset: bool,
+    activation_lock_removed: bool,
+    sim_removed: bool,
+    sd_removed: bool,
+    notes: str = "",
+) -> ResetChecklist:
     """Record a phone, tablet or hotspot's reset, item by item, with `actor` as operator."""
     current = _locked(device)
     _require_received(current, "reset checklists can be recorded")
     if current.kind not in RESET_KINDS:
-        raise DomainError("checklist_not_needed", f"{current.get_kind_display()}s are wiped drive by drive, "
-                                                  "not with a reset checklist.")
+        raise DomainError(
+            "checklist_not_needed",
+            f"{current.get_kind_display()}s are wiped drive by drive, not with a reset checklist.",
+        )
     return ResetChecklist.objects.create(
-        device=current, cycle=current.cycle, operator=actor, encryption_on=encryption_on,
-        factory_reset=factory_reset, activation_lock_removed=activation_lock_removed, sim_removed=sim_removed,
-        sd_removed=sd_removed, notes=notes.strip(),
+        device=current,
+        cycle=current.cycle,
+        operator=actor,
+        encryption_on=encryption_on,
+        factory_reset=factory_reset,
+        activation_lock_removed=activation_lock_removed,
+        sim_removed=sim_removed,
+        sd_removed=sd_removed,
+        notes=notes.strip(),
     )
 
 
@@ -183,10 +234,12 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
     device = _locked(checklist.device)
     if checklist.cycle != device.cycle:
         raise DomainError("record_stale", "This checklist was recorded before the device last came back.")
-    _require_separate(actor, checklist.operator_id, "this checklist")
+    _require_separate(actor, checklist, "this checklist")
     if checklist.missing_items:
-        raise DomainError("checklist_incomplete", "Only a complete checklist can be verified; still to do: "
-                                                  f"{', '.join(checklist.missing_items)}.")
+        raise DomainError(
+            "checklist_incomplete",
+            f"Only a complete checklist can be verified; still to do: {', '.join(checklist.missing_items)}.",
+        )
     if ResetChecklist.objects.filter(pk=checklist.pk, verified_by__isnull=True).update(verified_by=actor) != 1:
         raise DomainError("already_verified", "Someone has already verified this checklist.")
     checklist.verified_by = actor
@@ -194,49 +247,6 @@ def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklis
 
 
 # Batches -------------------------------------------------------------------------------------------
-
-def gate_problems_bulk(devices: Iterable[Device]) -> dict[int, list[str]]:
-    """`sanitisation_gate_problems` for many devices in four queries, for the batch worklist.
-
-    Must say exactly what the single-device gate says (a test holds them together); the gate itself
-    still decides when each device is marked sanitised.
-    """
-    devices = list(devices)
-    cycles = {d.pk: d.cycle for d in devices}
-    reset_ids = [d.pk for d in devices if d.kind in RESET_KINDS]
-    drive_ids = [d.pk for d in devices if d.kind not in RESET_KINDS]
-    problems: dict[int, list[str]] = {d.pk: [] for d in devices}
-
-    checklists = defaultdict(list)
-    for checklist in ResetChecklist.objects.filter(device_id__in=reset_ids).order_by("-completed_at"):
-        if checklist.cycle == cycles[checklist.device_id]:
-            checklists[checklist.device_id].append(checklist)
-    for pk in reset_ids:
-        found = checklists[pk]
-        if any(c.is_complete for c in found):
-            continue
-        if not found:
-            problems[pk] = ["No reset checklist has been recorded since the device was last received."]
-        elif found[0].verified_by_id is None:
-            problems[pk] = ["The reset checklist has not been verified."]
-        else:
-            problems[pk] = [f"Reset checklist incomplete: {', '.join(found[0].missing_items)}."]
-
-    media = defaultdict(list)
-    for medium in StorageMedium.objects.filter(device_id__in=drive_ids, removed_at__isnull=True).order_by("id"):
-        media[medium.device_id].append(medium)
-    passing = set(
-        SanitisationRecord.objects.filter(
-            device_id__in=drive_ids, result="passed", verification_result="passed", verified_by__isnull=False,
-        ).values_list("device_id", "cycle", "medium_id")
-    )
-    for pk in drive_ids:
-        if not media[pk]:
-            problems[pk] = ["No storage media are recorded for this device: add its drives first."]
-            continue
-        problems[pk] = [f"No passing, verified wipe for {m}." for m in media[pk] if (pk, cycles[pk], m.pk)
-                        not in passing]
-    return problems
 
 
 @dataclass
@@ -255,8 +265,12 @@ def batch_mark_sanitised(*, devices: Iterable[Device], actor, reason: str = "") 
     outcome = BatchOutcome(done=[], failed=[])
     for device in devices:
         try:
-            device_transition(device=device, to_status=S.SANITISED, actor=actor,
-                              reason=reason or "All storage wiped and verified (batch)")
+            device_transition(
+                device=device,
+                to_status=S.SANITISED,
+                actor=actor,
+                reason=reason or "All storage wiped and verified (batch)",
+            )
         except DomainError as error:
             outcome.failed.append((device, error))
         else:
@@ -278,8 +292,9 @@ class VerifyOutcome:
     refused: list[tuple[SanitisationRecord | ResetChecklist, DomainError]]
 
 
-def sanitisation_confirm_many(*, records: Iterable[SanitisationRecord] = (),
-                              checklists: Iterable[ResetChecklist] = (), actor) -> VerifyOutcome:
+def sanitisation_confirm_many(
+    *, records: Iterable[SanitisationRecord] = (), checklists: Iterable[ResetChecklist] = (), actor
+) -> VerifyOutcome:
     """Confirm many wipe records and reset checklists at once, each through its own verify service (so the
     separate-verifier rule and the stale-cycle checks hold), one transaction each: a refusal leaves the
     others confirmed. Rejecting stays one at a time, because each rejection needs its own reason."""

@@ -18,17 +18,18 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reuse.errors import DomainError
-from reuse.models import Device, DeviceStatus, Evidence, SanitisationRecord, StorageMedium
+from core.errors import DomainError
+from reuse.models import Device, DeviceStatus, Evidence, SanitisationRecord, StorageMedium, StorageType
 from reuse.nwipe import NwipeDrive, NwipeLog, NwipeLogError, parse_nwipe_log
 from reuse.services.evidence import evidence_discard, evidence_store_bytes
-from reuse.services.lifecycle import append_event
+from reuse.services.lifecycle import custody_note
 from reuse.services.sanitisation import CLOCK_SKEW, wipe_predates_return
 
 
@@ -37,6 +38,7 @@ def as_sentence(problem: str) -> str:
     if problem.startswith("nwipe"):
         return problem
     return problem[:1].upper() + problem[1:]
+
 
 HDD_MODELS = re.compile(r"^(WDC WD|ST\d|HGST|HTS|HTE|TOSHIBA M[QKD]|HITACHI|MAXTOR|SAMSUNG HN|SAMSUNG HM)", re.I)
 PASSED, FAILED = SanitisationRecord.Result.PASSED, SanitisationRecord.Result.FAILED
@@ -53,12 +55,12 @@ class WipeLogImport:
 
 def _kind(drive: NwipeDrive) -> str:
     if drive.bus.upper() == "NVME" or drive.name.startswith("nvme"):
-        return "nvme"
+        return StorageType.NVME
     if "SSD" in drive.model.upper():
-        return "ssd"
+        return StorageType.SSD
     if drive.name.startswith("mmcblk"):
-        return "emmc"
-    return "hdd" if HDD_MODELS.match(drive.model) else "other"
+        return StorageType.EMMC
+    return StorageType.HDD if HDD_MODELS.match(drive.model) else StorageType.OTHER
 
 
 def _gb(drive: NwipeDrive) -> int | None:
@@ -68,7 +70,7 @@ def _gb(drive: NwipeDrive) -> int | None:
 def _same_drive(medium: StorageMedium, drive: NwipeDrive) -> bool:
     """A serial-less drive on record could be this one: compatible kind and capacity within 10%."""
     kind = _kind(drive)
-    if medium.kind not in (kind, "other") and kind != "other":
+    if medium.kind not in (kind, StorageType.OTHER) and kind != StorageType.OTHER:
         return False
     size = _gb(drive)
     return medium.capacity_gb is None or size is None or abs(medium.capacity_gb - size) <= 0.1 * size
@@ -101,11 +103,13 @@ class _Matcher:
         if not found:
             self.problems.append(
                 f"no device has the system serial {log.system_serial or '(none in the log)'} or any of the "
-                f"drive serials {', '.join(serials) or '(none in the log)'}: register the device first")
+                f"drive serials {', '.join(serials) or '(none in the log)'}: register the device first"
+            )
             return None, False
         if len(found) > 1:
-            described = ", ".join(f"{d.asset_tag} (serial {d.serial or 'not recorded'})"
-                                  for d in sorted(found, key=lambda d: d.asset_tag))
+            described = ", ".join(
+                f"{d.asset_tag} (serial {d.serial or 'not recorded'})" for d in sorted(found, key=lambda d: d.asset_tag)
+            )
             self.problems.append(f"the log's system serial and drive serials point at different devices: {described}")
             return None, False
         return found.pop(), by_system is not None
@@ -116,14 +120,17 @@ class _Matcher:
         plan: dict[str, StorageMedium | None] = {}
         for drive in self.log.drives:
             if not drive.serial:
-                self.problems.append(f"{drive.path} ({drive.model}): the log gives no serial number for this "
-                                     "drive, so it cannot be matched")
+                self.problems.append(
+                    f"{drive.path} ({drive.model}): the log gives no serial number for this "
+                    "drive, so it cannot be matched"
+                )
                 continue
             medium = next((m for m in current if m.serial.upper() == drive.serial.upper()), None)
             if medium is None and not by_system:
                 self.problems.append(
                     f"{drive.path} serial {drive.serial} is not recorded on {device.asset_tag}, and the log's system "
-                    f"serial ({self.log.system_serial or 'none'}) does not identify it: add the drive first")
+                    f"serial ({self.log.system_serial or 'none'}) does not identify it: add the drive first"
+                )
                 continue
             plan[drive.name] = medium
         return plan
@@ -190,7 +197,7 @@ def wipe_log_import(*, content: bytes, filename: str, actor, dry_run: bool = Fal
         raise
 
 
-def _reject(problems: list[str]):
+def _reject(problems: list[str]) -> NoReturn:
     raise DomainError("wipe_log_rejected", "The log was not imported: nothing has been recorded.", problems=problems)
 
 
@@ -203,19 +210,24 @@ def _import(log: NwipeLog, *, content: bytes, filename: str, actor, store) -> Wi
     plan = matcher.drives(device, by_system)
     problems = matcher.problems
     if device.status != DeviceStatus.RECEIVED:
-        problems.append(f"{device.asset_tag} is {device.get_status_display().lower()}: wipes are recorded "
-                        "only while a device is received")
+        problems.append(
+            f"{device.asset_tag} is {device.get_status_display().lower()}: wipes are recorded "
+            "only while a device is received"
+        )
     sha256 = hashlib.sha256(content).hexdigest()
     if Evidence.objects.filter(sha256=sha256, records__device=device, records__cycle=device.cycle).exists():
         problems.append(f"this log has already been imported for {device.asset_tag}")
     now = timezone.now()
     for drive in log.drives:
         if drive.ended_at > now + CLOCK_SKEW:
-            problems.append(f"{drive.path} finished at {timezone.localtime(drive.ended_at):%d/%m/%Y %H:%M}, in the "
-                            "future: check the wiping machine's clock or WIPE_LOG_TIME_ZONE")
+            problems.append(
+                f"{drive.path} finished at {timezone.localtime(drive.ended_at):%d/%m/%Y %H:%M}, in the "
+                "future: check the wiping machine's clock or WIPE_LOG_TIME_ZONE"
+            )
         elif wipe_predates_return(device, drive.started_at):
-            problems.append(f"{drive.path} was wiped before {device.asset_tag} last came back, so the wipe no "
-                            "longer counts")
+            problems.append(
+                f"{drive.path} was wiped before {device.asset_tag} last came back, so the wipe no longer counts"
+            )
     if problems:
         _reject(problems)
 
@@ -232,38 +244,50 @@ def _import(log: NwipeLog, *, content: bytes, filename: str, actor, store) -> Wi
     return result
 
 
-def _adopt_or_add(device: Device, drive: NwipeDrive, placeholders: list[StorageMedium], actor,
-                  result: WipeLogImport) -> StorageMedium:
+def _adopt_or_add(
+    device: Device, drive: NwipeDrive, placeholders: list[StorageMedium], actor, result: WipeLogImport
+) -> StorageMedium:
     if len(placeholders) == 1 and _same_drive(placeholders[0], drive):
         medium = placeholders[0]
         StorageMedium.objects.filter(pk=medium.pk).update(
-            serial=drive.serial, model=medium.model or drive.model, capacity_gb=medium.capacity_gb or _gb(drive))
+            serial=drive.serial, model=medium.model or drive.model, capacity_gb=medium.capacity_gb or _gb(drive)
+        )
         medium.refresh_from_db()
         result.notes.append(f"Serial {drive.serial} recorded on the drive already listed without one ({medium}).")
         reason = f"Drive serial recorded from nwipe log: {medium}"
     else:
-        medium = StorageMedium.objects.create(device=device, kind=_kind(drive), model=drive.model,
-                                              serial=drive.serial, capacity_gb=_gb(drive))
+        medium = StorageMedium.objects.create(
+            device=device, kind=_kind(drive), model=drive.model, serial=drive.serial, capacity_gb=_gb(drive)
+        )
         result.notes.append(f"Drive added to {device.asset_tag} from the log: {medium}.")
         reason = f"Storage added from nwipe log: {medium}"
-    append_event(device=device, to_status=device.status, from_status=device.status, actor=actor,
-                 site=device.site, reason=reason)
+    custody_note(device=device, actor=actor, reason=reason)
     return medium
 
 
-def _record(log: NwipeLog, drive: NwipeDrive, device: Device, medium: StorageMedium, actor, evidence,
-            filename: str) -> SanitisationRecord:
+def _record(
+    log: NwipeLog, drive: NwipeDrive, device: Device, medium: StorageMedium, actor, evidence, filename: str
+) -> SanitisationRecord:
     verified = log.verification_passed(drive)
     return SanitisationRecord.objects.create(
-        device=device, medium=medium, cycle=device.cycle, category=log.category, technique=log.technique,
-        tool=log.tool, tool_version=log.nwipe_version, rounds=log.rounds, started_at=drive.started_at,
-        ended_at=max(drive.ended_at, drive.started_at), operator=actor,
+        device=device,
+        medium=medium,
+        cycle=device.cycle,
+        category=log.category,
+        technique=log.technique,
+        tool=log.tool,
+        tool_version=log.nwipe_version,
+        rounds=log.rounds,
+        started_at=drive.started_at,
+        ended_at=max(drive.ended_at, drive.started_at),
+        operator=actor,
         result=PASSED if drive.erased else FAILED,
         verification_method=log.verification_method,
         verification_result="" if log.verify == "off" else (PASSED if verified else FAILED),
-        standard=SanitisationRecord.Standard.NIST_R1, evidence=evidence, notes=_notes(log, drive, filename),
+        standard=SanitisationRecord.Standard.NIST_R1,
+        evidence=evidence,
+        notes=_notes(log, drive, filename),
     )
-
 
 
 @dataclass
@@ -295,8 +319,9 @@ def wipe_logs_import(*, files: Iterable[tuple[str, bytes]], actor) -> list[WipeL
     outcomes = []
     for filename, content in files:
         try:
-            outcomes.append(WipeLogOutcome(filename, result=wipe_log_import(content=content, filename=filename,
-                                                                            actor=actor)))
+            outcomes.append(
+                WipeLogOutcome(filename, result=wipe_log_import(content=content, filename=filename, actor=actor))
+            )
         except DomainError as error:
             outcomes.append(WipeLogOutcome(filename, error=error))
     return outcomes

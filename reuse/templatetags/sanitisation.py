@@ -4,11 +4,10 @@ An inclusion tag so the panel brings its own queries and the device page needs o
 """
 
 from django import template
-from django.conf import settings
 
-from reuse.forms.sanitisation import TransitionForm
-from reuse.models import Certificate, DeviceStatus, DisposalItem
-from reuse.roles import IT, has_role
+from core.roles import IT, has_role
+from reuse.forms.devices import TransitionForm
+from reuse.models import Certificate, DeviceStatus, DisposalItem, separate_verifier_required
 from reuse.services.lifecycle import allowed_next
 
 register = template.Library()
@@ -20,8 +19,7 @@ def _medium_state(records) -> tuple[str, str]:
         return "Wiped and verified", "green"
     if not records:
         return "Not wiped", "grey"
-    latest = records[0]
-    if latest.result != "passed" or latest.verification_result != "passed":
+    if not records[0].is_confirmable:
         return "Wipe failed", "red"
     return "Awaiting verification", "yellow"
 
@@ -29,16 +27,18 @@ def _medium_state(records) -> tuple[str, str]:
 @register.inclusion_tag("reuse/device/_sanitisation.html", takes_context=True)
 def sanitisation_panel(context, device):
     user = context["request"].user
-    records = list(device.sanitisations.select_related("medium", "operator", "verified_by", "evidence")
-                   .order_by("-ended_at", "-pk"))
+    records = list(
+        device.sanitisations.select_related("medium", "operator", "verified_by", "evidence").order_by(
+            "-ended_at", "-pk"
+        )
+    )
     current = [r for r in records if r.cycle == device.cycle]
     media = list(device.media.order_by("removed_at", "id"))
     for medium in media:
         medium.state = _medium_state([r for r in current if r.medium_id == medium.pk])
     checklists = list(device.reset_checklists.filter(cycle=device.cycle).select_related("operator", "verified_by"))
-    separate = settings.SANITISATION_SEPARATE_VERIFIER
     for item in [*current, *checklists]:
-        item.can_verify = item.verified_by_id is None and not (separate and item.operator_id == user.pk)
+        item.can_verify = item.can_be_verified_by(user)
     allowed = allowed_next(device.status)
     form = TransitionForm(allowed=allowed, prefix="status")
     return {
@@ -52,6 +52,6 @@ def sanitisation_panel(context, device):
         "transition_form": form if form.fields["to_status"].choices else None,
         "certificates": Certificate.objects.filter(entries__device=device).order_by("-issued_at"),
         "disposal": DisposalItem.objects.filter(device=device).select_related("batch").first(),
-        "separate": separate,
+        "separate": separate_verifier_required(),
         "user": user,
     }

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import IT, role_required
 from reuse.models import Certificate, Device
-from reuse.roles import IT, role_required
 from reuse.services.certificates import RENDER_INLINE_MAX, certificate_context, certificate_issue, certificate_render
 
 
@@ -40,8 +40,12 @@ def certificate_pdf(request, number: str):
     if not certificate.pdf:
         messages.info(request, "The certificate is still being prepared. Try again in a minute.")
         return redirect(certificate)
-    response = FileResponse(certificate.pdf.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
-                            content_type="application/pdf")
+    response = FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,18 +1,87 @@
-from django.shortcuts import get_object_or_404, render
+"""A device's own pages: its staff page, its status change, and where its QR label leads."""
 
-from reuse.models import Device
-from reuse.roles import COORDINATOR, DESK, IT, role_required
-from reuse.services.lifecycle import allowed_next, sanitisation_gate_problems
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError
+from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
+from reuse.forms.devices import TransitionForm
+from reuse.gates import sanitisation_gate_problems
+from reuse.models import Device, DeviceStatus, PreprintedTag
+from reuse.services.lifecycle import allowed_next, device_transition
+
+
+def device_in_scope(tag: str) -> Device:
+    return get_object_or_404(Device.objects.select_related("site"), asset_tag=tag.upper())
+
+
+def selected_ids(values) -> list[int]:
+    """The device ids a list page posted (`device=<pk>` once per ticked row); anything else is dropped."""
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def show_refusal(form, error: DomainError) -> None:
+    """A service's refusal in the form's error summary, one line per gate problem if it has them."""
+    for problem in error.details.get("problems") or [error.message]:
+        form.add_error(None, problem)
 
 
 @role_required(IT, DESK, COORDINATOR)
 def device_detail(request, tag: str):
-    device = get_object_or_404(Device.objects.select_related("site"), asset_tag=tag.upper())
+    device = device_in_scope(tag)
     events = device.events.select_related("actor", "site").order_by("-seq")
     context = {
         "device": device,
         "events": events,
         "next_statuses": allowed_next(device.status),
-        "gate_problems": sanitisation_gate_problems(device) if device.status == "received" else [],
+        "gate_problems": sanitisation_gate_problems(device) if device.status == DeviceStatus.RECEIVED else [],
     }
     return render(request, "reuse/device_detail.html", context)
+
+
+@role_required(IT)
+@require_http_methods(["GET", "POST"])
+def device_transition_view(request, tag: str):
+    device = device_in_scope(tag)
+    form = TransitionForm(request.POST or None, allowed=allowed_next(device.status), prefix="status")
+    if request.method == "POST" and form.is_valid():
+        to_status = form.cleaned_data["to_status"]
+        try:
+            device_transition(
+                device=device, to_status=to_status, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error(None, f"{device.asset_tag} cannot become {DeviceStatus(to_status).label.lower()}:")
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"{device.asset_tag} is now {DeviceStatus(to_status).label.lower()}.")
+            return redirect(device)
+    return render(request, "reuse/sanitisation/transition.html", {"device": device, "form": form})
+
+
+@never_cache
+def device_label_landing(request, tag: str):
+    """Where a QR label leads. Staff go to the device; anyone else sees how to return it, nothing personal.
+
+    A label printed ahead of time and not yet stuck on a logged device still says whose it is; staff
+    are offered to log a device with it.
+    """
+    tag = tag.strip().upper()
+    device = Device.objects.only("asset_tag", "kind", "status").filter(asset_tag=tag).first()
+    staff = has_role(request.user, IT, DESK, COORDINATOR, ADMIN)
+    if device is not None:
+        return redirect(device) if staff else render(request, "reuse/device_public.html", {"device": device})
+    spare = PreprintedTag.objects.filter(asset_tag=tag, device__isnull=True).first()
+    if spare is None:
+        raise Http404("No device has this asset tag")
+    if not staff:
+        return render(request, "reuse/device_public.html", {"device": spare})
+    try:
+        add_url = f"{reverse('reuse:device-add')}?asset_tag={tag}"
+    except NoReverseMatch:
+        add_url = None
+    return render(request, "reuse/labels/unclaimed.html", {"tag": spare, "add_url": add_url})

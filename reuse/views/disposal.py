@@ -6,17 +6,21 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from reuse.errors import DomainError
-from reuse.forms.sanitisation import DestructionCertificateForm, DisposalForm
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.disposal import DestructionCertificateForm, DisposalForm
 from reuse.models import Device, DisposalBatch
-from reuse.roles import IT, role_required
 from reuse.services.disposal import disposal_batch_create, disposal_batch_record_certificate
+from reuse.views.devices import selected_ids
 
 
 @role_required(IT)
 def disposal_list(request):
-    batches = (DisposalBatch.objects.annotate(device_count=Count("items")).select_related("created_by")
-               .order_by("-created_at", "-pk"))
+    batches = (
+        DisposalBatch.objects.annotate(device_count=Count("items"))
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     return render(request, "reuse/disposal/list.html", {"page": page})
 
@@ -25,10 +29,11 @@ def disposal_list(request):
 @require_http_methods(["GET", "POST"])
 def disposal_new(request):
     initial = {}
-    ids = [i for i in request.GET.getlist("device") if i.isdigit()]
+    ids = selected_ids(request.GET.getlist("device"))
     if ids:
-        initial["tags"] = "\n".join(Device.objects.filter(pk__in=ids).order_by("asset_tag")
-                                    .values_list("asset_tag", flat=True))
+        initial["tags"] = "\n".join(
+            Device.objects.filter(pk__in=ids).order_by("asset_tag").values_list("asset_tag", flat=True)
+        )
     form = DisposalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -43,9 +48,12 @@ def disposal_new(request):
             except DomainError as error:
                 form.add_error("tags", error.message)
             else:
-                messages.success(request, f"Disposal batch {batch.reference}: {len(devices)} device"
-                                          f"{'s' if len(devices) != 1 else ''} {batch.get_method_display().lower()}d"
-                                          f" by {batch.recycler}.")
+                messages.success(
+                    request,
+                    f"Disposal batch {batch.reference}: {len(devices)} device"
+                    f"{'s' if len(devices) != 1 else ''} {batch.get_method_display().lower()}d"
+                    f" by {batch.recycler}.",
+                )
                 return redirect(batch)
     return render(request, "reuse/disposal/new.html", {"form": form})
 
@@ -57,8 +65,9 @@ def disposal_detail(request, reference: str):
     form = DestructionCertificateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            disposal_batch_record_certificate(batch=batch, actor=request.user,
-                                              reference=form.cleaned_data["destruction_certificate"])
+            disposal_batch_record_certificate(
+                batch=batch, actor=request.user, reference=form.cleaned_data["destruction_certificate"]
+            )
         except DomainError as error:
             form.add_error("destruction_certificate", error.message)
         else:

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.intake import DeviceForm, DriveRowForm, ImportOptionsForm, UploadForm, medium_formset
 from reuse.intake import native
-from reuse.intake.forms import DeviceForm, ImportOptionsForm, MediumForm, UploadForm, medium_formset
 from reuse.intake.plan import plan_import
 from reuse.models import DeviceImport
-from reuse.roles import IT, role_required
 from reuse.services.intake import device_receive, devices_import, upload_store
 
 PREVIEW_ROWS = 500
@@ -45,8 +45,13 @@ def device_add(request):
 
 def _register(request, form, media):
     try:
-        return device_receive(actor=request.user, site=form.cleaned_data["site"], fields=form.device_fields(),
-                              media=media.media(), asset_tag=form.cleaned_data["label"])
+        return device_receive(
+            actor=request.user,
+            site=form.cleaned_data["site"],
+            fields=form.device_fields(),
+            media=media.media(),
+            asset_tag=form.cleaned_data["label"],
+        )
     except DomainError as exc:  # a pre-printed label's tag refused (taken, or not one Relay printed)
         form.add_error("label" if form.cleaned_data["label"] else None, exc.message)
     except ValidationError as exc:
@@ -65,9 +70,10 @@ def _redisplay(request, *, extra_drive: bool):
         count = max(0, min(int(post.get("media-TOTAL_FORMS", 1)), 8))
     except ValueError:
         count = 1
-    initial = [{name: post.get(f"media-{i}-{name}", "") for name in MediumForm.base_fields} for i in range(count)]
-    initial_device = {k: post.getlist(k) if k == "accessories" else post.get(k)
-                      for k in post if k in DeviceForm.base_fields}
+    initial = [{name: post.get(f"media-{i}-{name}", "") for name in DriveRowForm.base_fields} for i in range(count)]
+    initial_device = {
+        k: post.getlist(k) if k == "accessories" else post.get(k) for k in post if k in DeviceForm.base_fields
+    }
     form = DeviceForm(initial=initial_device, user=request.user)
     return form, medium_formset(initial=initial, extra=1 if extra_drive or not initial else 0)
 
@@ -77,9 +83,14 @@ def intake_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record = upload_store(actor=request.user, site=form.cleaned_data["site"], file_name=upload.name,
-                              content=upload.read(), date_format=form.cleaned_data["date_format"],
-                              lot=form.cleaned_data["lot"])
+        record = upload_store(
+            actor=request.user,
+            site=form.cleaned_data["site"],
+            file_name=upload.name,
+            content=upload.read(),
+            date_format=form.cleaned_data["date_format"],
+            lot=form.cleaned_data["lot"],
+        )
         return redirect("reuse:intake-preview", token=record.token)
     recent = DeviceImport.objects.filter(imported_at__isnull=False).select_related("uploaded_by", "site")[:10]
     return render(request, "reuse/intake/upload.html", {"form": form, "recent": recent})
@@ -87,8 +98,9 @@ def intake_upload(request):
 
 @role_required(IT)
 def intake_preview(request, token: str):
-    record = get_object_or_404(DeviceImport, token=token, uploaded_by=request.user, imported_at__isnull=True,
-                               content__isnull=False)
+    record = get_object_or_404(
+        DeviceImport, token=token, uploaded_by=request.user, imported_at__isnull=True, content__isnull=False
+    )
     options = ImportOptionsForm(instance=record)
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "cancel":
@@ -107,16 +119,26 @@ def intake_preview(request, token: str):
             return done
     # The first rows, then only rows with something to say: every problem is shown against its row.
     rows = plan.rows[:PREVIEW_ROWS] + [r for r in plan.rows[PREVIEW_ROWS:] if r.errors][:PREVIEW_ROWS]
-    context = {"record": record, "plan": plan, "options": options, "rows": rows, "errors": plan.errors,
-               "error_groups": plan.error_groups,
-               "row_lines": {row.line for row in rows}, "more_rows": len(plan.rows) - len(rows)}
+    context = {
+        "record": record,
+        "plan": plan,
+        "options": options,
+        "rows": rows,
+        "errors": plan.errors,
+        "error_groups": plan.error_groups,
+        "row_lines": {row.line for row in rows},
+        "more_rows": len(plan.rows) - len(rows),
+    }
     return render(request, "reuse/intake/preview.html", context)
 
 
 def _confirm(request, record, plan):
     if str(len(plan.to_create)) != request.POST.get("expected"):
-        messages.warning(request, "The check of this file changed since you looked at it (someone may have added "
-                                  "some of these devices): review it again.")
+        messages.warning(
+            request,
+            "The check of this file changed since you looked at it (someone may have added "
+            "some of these devices): review it again.",
+        )
         return None
     try:
         devices_import(plan=plan, actor=request.user, record=record)
@@ -124,8 +146,9 @@ def _confirm(request, record, plan):
         messages.error(request, exc.message)
         return None
     skipped = f"; {record.skipped_count} already imported were skipped" if record.skipped_count else ""
-    messages.success(request, f"Imported {record.created_count} devices from {record.file_name} "
-                              f"at {record.site}{skipped}.")
+    messages.success(
+        request, f"Imported {record.created_count} devices from {record.file_name} at {record.site}{skipped}."
+    )
     return redirect(f"{reverse('reuse:device-list')}?{urlencode({'intake': record.pk})}")
 
 

@@ -9,7 +9,6 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,40 +16,81 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
+from core.scoping import reaches_every_site
 from reuse.filters import DeviceFilter
-from reuse.intake.forms import BulkMoveForm
+from reuse.forms.inventory import BulkMoveForm
 from reuse.models import Device, DeviceImport, Site
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
 from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
 COLUMNS = [  # sort parameter, heading, numeric
-    ("tag", "Asset tag", False), ("model", "Device", False),
-    ("serial", "Serial number", False), ("status", "Status", False), ("site", "Site", False),
-    ("ram", "RAM", True), ("storage", "Storage", True), ("received", "Received", False),
+    ("tag", "Asset tag", False),
+    ("model", "Device", False),
+    ("serial", "Serial number", False),
+    ("status", "Status", False),
+    ("site", "Site", False),
+    ("ram", "RAM", True),
+    ("storage", "Storage", True),
+    ("received", "Received", False),
 ]
-EXPORT_HEADINGS = ["Asset tag", "Type", "Make", "Model", "Serial number", "IMEI", "Council asset number", "Status",
-                   "Site", "Grade", "CPU", "RAM (GB)", "Storage (GB)", "Storage type", "Operating system",
-                   "OS version", "Source department", "Lot", "Received date"]
-EXPORT_FIELDS = ["asset_tag", "kind", "make", "model", "serial", "imei", "council_asset_number", "status",
-                 "site__name", "grade", "cpu", "ram_gb", "storage_gb", "storage_type", "os_name", "os_version",
-                 "source_department", "lot", "received_at"]
+EXPORT_HEADINGS = [
+    "Asset tag",
+    "Type",
+    "Make",
+    "Model",
+    "Serial number",
+    "IMEI",
+    "Council asset number",
+    "Status",
+    "Site",
+    "Grade",
+    "CPU",
+    "RAM (GB)",
+    "Storage (GB)",
+    "Storage type",
+    "Operating system",
+    "OS version",
+    "Source department",
+    "Lot",
+    "Received date",
+]
+EXPORT_FIELDS = [
+    "asset_tag",
+    "kind",
+    "make",
+    "model",
+    "serial",
+    "imei",
+    "council_asset_number",
+    "status",
+    "site__name",
+    "grade",
+    "cpu",
+    "ram_gb",
+    "storage_gb",
+    "storage_type",
+    "os_name",
+    "os_version",
+    "source_department",
+    "lot",
+    "received_at",
+]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LISTED_FIELDS = ["asset_tag", "kind", "grade", "make", "model", "serial", "status", "site__name", "ram_gb",
-                 "storage_gb", "received_at"]  # what a table row shows: the page query loads nothing else
-
-
-def visible_devices(user) -> QuerySet:
-    if has_role(user, IT, COORDINATOR, ADMIN):
-        return Device.objects.all()
-    return Device.objects.filter(site__in=user.sites.all())
-
-
-def visible_sites(user) -> QuerySet:
-    if has_role(user, IT, COORDINATOR, ADMIN):
-        return Site.objects.all()
-    return Site.objects.filter(staff=user)
+LISTED_FIELDS = [
+    "asset_tag",
+    "kind",
+    "grade",
+    "make",
+    "model",
+    "serial",
+    "status",
+    "site__name",
+    "ram_gb",
+    "storage_gb",
+    "received_at",
+]  # what a table row shows: the page query loads nothing else
 
 
 def _bulk_action_urls() -> dict:
@@ -66,8 +106,14 @@ def _columns(current: str) -> list[dict]:
     columns = []
     for param, heading, numeric in COLUMNS:
         state = "ascending" if current == param else "descending" if current == f"-{param}" else "none"
-        columns.append({"heading": heading, "numeric": numeric, "aria_sort": state,
-                        "next": f"-{param}" if state == "ascending" else param})
+        columns.append(
+            {
+                "heading": heading,
+                "numeric": numeric,
+                "aria_sort": state,
+                "next": f"-{param}" if state == "ascending" else param,
+            }
+        )
     return columns
 
 
@@ -76,23 +122,28 @@ def device_list(request):
     given = [(key, value) for key, values in request.GET.lists() for value in values]
     if any(value == "" for _, value in given):  # a submitted filter form: keep the address short and shareable
         return redirect(f"{request.path}?{urlencode([(k, v) for k, v in given if v != ''])}")
-    sites = list(visible_sites(request.user).order_by("name"))
-    devices = visible_devices(request.user).select_related("site").only(*LISTED_FIELDS)
+    sites = list(Site.objects.visible_to(request.user).order_by("name"))
+    devices = Device.objects.visible_to(request.user).select_related("site").only(*LISTED_FIELDS)
     device_filter = DeviceFilter(request.GET or None, queryset=devices, sites=sites)
     per_page = _per_page(request.GET.get("per_page"))
     page = Paginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
     can_act = has_role(request.user, IT, ADMIN)
-    intake = device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() \
-        else None
+    intake = (
+        device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() else None
+    )
     context = {
-        "filter": device_filter, "page": page, "per_page": per_page, "page_sizes": PAGE_SIZES,
+        "filter": device_filter,
+        "page": page,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
         "columns": _columns(request.GET.get("sort", "")),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "can_act": can_act, "action_urls": _bulk_action_urls() if can_act else {},
+        "can_act": can_act,
+        "action_urls": _bulk_action_urls() if can_act else {},
         "move_sites": [s for s in sites if s.active] if can_act else [],
         "intake": DeviceImport.objects.filter(pk=intake).first() if intake else None,
         "filtered": any(v for k, v in request.GET.items() if k not in {"page", "per_page", "sort"}),
-        "own_sites_only": not has_role(request.user, IT, COORDINATOR, ADMIN),
+        "own_sites_only": not reaches_every_site(request.user),
         "timezone": timezone.get_current_timezone(),
     }
     return render(request, "reuse/inventory/device_list.html", context)
@@ -115,8 +166,11 @@ def safe_cell(value) -> str:
 @role_required(IT, DESK, COORDINATOR)
 def device_export(request):
     """The filtered list as CSV: every matching device, not only one page, streamed."""
-    device_filter = DeviceFilter(request.GET or None, queryset=visible_devices(request.user),
-                                 sites=list(visible_sites(request.user)))
+    device_filter = DeviceFilter(
+        request.GET or None,
+        queryset=Device.objects.visible_to(request.user),
+        sites=list(Site.objects.visible_to(request.user)),
+    )
     rows = device_filter.qs.values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
     tz = timezone.get_current_timezone()
@@ -146,8 +200,9 @@ def device_bulk_move(request):
         return redirect(back)
     site = form.cleaned_data["site"]
     try:
-        moved, skipped = devices_move(devices=form.cleaned_data["device"].select_related("site"), site=site,
-                                      actor=request.user)
+        moved, skipped = devices_move(
+            devices=form.cleaned_data["device"].select_related("site"), site=site, actor=request.user
+        )
     except DomainError as exc:
         messages.error(request, f"{exc.message} Nothing was moved.")
         return redirect(back)

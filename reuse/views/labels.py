@@ -5,11 +5,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from reuse.errors import DomainError
-from reuse.labels.forms import CalibrationForm, LabelPrintForm, PreprintForm
-from reuse.models import LabelJob, LabelTemplate, Printer
-from reuse.roles import IT, role_required
-from reuse.services.labels import calibration_render, label_selection, labels_print, parse_tags, preprinted_print
+from core.errors import DomainError
+from core.roles import IT, role_required
+from reuse.forms.labels import CalibrationForm, LabelPrintForm, PreprintForm
+from reuse.models import Device, LabelJob, LabelTemplate, Printer, parse_tags
+from reuse.services.labels import calibration_render, label_selection, labels_print, preprinted_print
+from reuse.views.devices import selected_ids
 
 SESSION_KEY = "label_options"
 REFRESH_SECONDS = 3
@@ -29,8 +30,10 @@ def _remembered(request) -> dict:
 
 
 def _remember(request, cleaned: dict) -> None:
-    request.session[SESSION_KEY] = {"template": cleaned["template"].pk,
-                                    "printer": cleaned["printer"].pk if cleaned.get("printer") else None}
+    request.session[SESSION_KEY] = {
+        "template": cleaned["template"].pk,
+        "printer": cleaned["printer"].pk if cleaned.get("printer") else None,
+    }
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -41,8 +44,10 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 def _deliver(request, result, *, name: str):
     if result.job:
-        messages.success(request, f"Printing {result.job.count:,} labels on {result.sheets} sheets. "
-                                  "The PDF will be ready to download here.")
+        messages.success(
+            request,
+            f"Printing {result.job.count:,} labels on {result.sheets} sheets. The PDF will be ready to download here.",
+        )
         return redirect("reuse:label-job", pk=result.job.pk)
     return _pdf_response(result.pdf, f"{name}.pdf")
 
@@ -61,10 +66,16 @@ def label_print(request):
             data = form.cleaned_data
             _remember(request, data)
             try:
-                items = label_selection(device_ids=[d.pk for d in data["device"]], tags=parse_tags(data["tags"]),
-                                        status=data["status"])
-                result = labels_print(template=data["template"], items=items, skip=data["skip"],
-                                      printer=data["printer"], actor=request.user)
+                items = label_selection(
+                    device_ids=[d.pk for d in data["device"]], tags=parse_tags(data["tags"]), status=data["status"]
+                )
+                result = labels_print(
+                    template=data["template"],
+                    items=items,
+                    skip=data["skip"],
+                    printer=data["printer"],
+                    actor=request.user,
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -72,14 +83,20 @@ def label_print(request):
     else:
         initial = _remembered(request)
         if handed_over:
-            initial["device"] = [pk for pk in request.POST.getlist("device") if pk.isdigit()]
+            initial["device"] = selected_ids(request.POST.getlist("device"))
         form = LabelPrintForm(initial=initial)
     chosen = form["device"].value() or []
-    devices = form.fields["device"].queryset.filter(pk__in=[pk for pk in chosen if str(pk).isdigit()])
-    return render(request, "reuse/labels/print.html", {
-        "form": form, "chosen_count": devices.count(),
-        "chosen_tags": list(devices.values_list("asset_tag", flat=True)[:8]), "jobs": _recent_jobs(request),
-    })
+    devices = Device.objects.filter(pk__in=selected_ids(chosen))
+    return render(
+        request,
+        "reuse/labels/print.html",
+        {
+            "form": form,
+            "chosen_count": devices.count(),
+            "chosen_tags": list(devices.values_list("asset_tag", flat=True)[:8]),
+            "jobs": _recent_jobs(request),
+        },
+    )
 
 
 @role_required(IT)
@@ -90,8 +107,13 @@ def label_preprint(request):
         data = form.cleaned_data
         _remember(request, data)
         try:
-            result = preprinted_print(count=data["count"], template=data["template"], skip=data["skip"],
-                                      printer=data["printer"], actor=request.user)
+            result = preprinted_print(
+                count=data["count"],
+                template=data["template"],
+                skip=data["skip"],
+                printer=data["printer"],
+                actor=request.user,
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -102,9 +124,10 @@ def label_preprint(request):
 @role_required(IT)
 def label_calibration(request):
     """A calibration page for a label size and printer. Administrators reach it from the admin too."""
-    form = CalibrationForm(request.GET if "download" in request.GET else None,
-                           initial={**_remembered(request), **{k: v for k, v in request.GET.items()
-                                                                 if k in ("template", "printer")}})
+    form = CalibrationForm(
+        request.GET if "download" in request.GET else None,
+        initial={**_remembered(request), **{k: v for k, v in request.GET.items() if k in ("template", "printer")}},
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,8 +145,9 @@ def label_job(request, pk: int):
     """A background job's progress. Refreshes itself (HTTP Refresh header, no script) until it finishes."""
     job = get_object_or_404(LabelJob.objects.select_related("template", "printer", "created_by"), pk=pk)
     refreshing = not job.is_finished and request.GET.get("refresh") != "off"
-    response = render(request, "reuse/labels/job.html", {"job": job, "refreshing": refreshing,
-                                                         "refresh_seconds": REFRESH_SECONDS})
+    response = render(
+        request, "reuse/labels/job.html", {"job": job, "refreshing": refreshing, "refresh_seconds": REFRESH_SECONDS}
+    )
     if refreshing:
         # A header, not <meta http-equiv>: same effect without script, and the page offers a way to stop it.
         response["Refresh"] = str(REFRESH_SECONDS)
@@ -139,5 +163,6 @@ def label_job_download(request, pk: int):
         handle = job.file.open("rb")
     except FileNotFoundError:
         raise Http404("This batch's PDF is missing") from None
-    return FileResponse(handle, as_attachment=True, filename=f"labels-{job.template.code}-{job.pk}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        handle, as_attachment=True, filename=f"labels-{job.template.code}-{job.pk}.pdf", content_type="application/pdf"
+    )

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from reuse.roles import ADMIN, COORDINATOR, DESK, IT
-from tests.conftest import PASSWORD
+from core.roles import ADMIN, COORDINATOR, DESK, IT
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db

@@ -9,8 +9,14 @@ from django.conf import settings
 
 
 def run_make(tmp_path, python, path):
-    return subprocess.run([shutil.which("make"), "-s", "check-tools", f"PYTHON={python}"], cwd=settings.BASE_DIR,
-                          env={"PATH": path, "HOME": str(tmp_path)}, capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [shutil.which("make"), "-s", "check-tools", f"PYTHON={python}"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": path, "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
 
 
 def test_old_python_is_refused(tmp_path):

@@ -59,8 +59,13 @@ FREE_TEXT = {"SERVICE_NAME", "COUNCIL_NAME", "EMAIL_HOST_USER", "EMAIL_HOST_PASS
 
 def base_env(tmp_path):
     """A production-like start that passes (checked below), so each failure is its one bad value's."""
-    return {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "DEBUG": "0", "SECRET_KEY": "s" * 50,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}"}
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "DEBUG": "0",
+        "SECRET_KEY": "s" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}",
+    }
 
 
 def readme_variables() -> set[str]:
@@ -72,13 +77,20 @@ def readme_variables() -> set[str]:
 
 
 def settings_variables() -> set[str]:
-    return set(re.findall(r"\benv_\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", (settings.BASE_DIR / "config" / "settings.py")
-                          .read_text()))
+    return set(
+        re.findall(r"\benv_\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", (settings.BASE_DIR / "config" / "settings.py").read_text())
+    )
 
 
 def manage_check(env):
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_settings_read_the_environment_only_through_the_helpers():
@@ -107,12 +119,17 @@ def test_each_bad_value_in_the_table_stops_startup_with_one_line_naming_it(tmp_p
     assert manage_check(base).returncode == 0, manage_check(base).stderr
     names = sorted(readme_variables() & BAD_VALUES.keys())
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(names, pool.map(lambda name: manage_check({**base, name: BAD_VALUES[name]}), names),
-                           strict=True))
+        results = dict(
+            zip(names, pool.map(lambda name: manage_check({**base, name: BAD_VALUES[name]}), names), strict=True)
+        )
     problems = []
     for name, result in results.items():
         lines = result.stderr.strip().splitlines()
-        if (result.returncode != 1 or len(lines) != 1 or "Traceback" in result.stderr
-                or not lines[0].startswith(f"Relay cannot start: {name} ")):
+        if (
+            result.returncode != 1
+            or len(lines) != 1
+            or "Traceback" in result.stderr
+            or not lines[0].startswith(f"Relay cannot start: {name} ")
+        ):
             problems.append(f"{name}={BAD_VALUES[name]!r}: exit {result.returncode}, stderr {result.stderr[-300:]!r}")
     assert problems == []

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reuse.models import Certificate, CustodyEvent, Device, DeviceImport, SanitisationRecord
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.reuse.intake_support import laptop, native_csv
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 
@@ -35,8 +35,17 @@ def decommissioned(count: int) -> tuple[bytes, list[tuple[str, bytes]]]:
     rows, logs = [], []
     for n in range(1, count + 1):
         serial, drive = laptop_serials(n)
-        rows.append(laptop(n, model="Vostro 5581", serial=serial, storage_type="nvme", drive1_kind="nvme",
-                           drive1_serial=drive, drive1_capacity_gb="256"))
+        rows.append(
+            laptop(
+                n,
+                model="Vostro 5581",
+                serial=serial,
+                storage_type="nvme",
+                drive1_kind="nvme",
+                drive1_serial=drive,
+                drive1_capacity_gb="256",
+            )
+        )
         logs.append((f"nwipe_log_{serial}.txt", one_drive_log(system_serial=serial, drive_serial=drive, n=n)))
     return native_csv(rows), logs
 
@@ -64,7 +73,8 @@ def test_csv_of_laptops_to_certified_sanitised_devices_in_the_browser(page, alic
 
     page.goto("/devices/sanitisation/import/")
     page.get_by_label("nwipe or ShredOS logs").set_input_files(
-        files=[{"name": name, "mimeType": "text/plain", "buffer": content} for name, content in logs])
+        files=[{"name": name, "mimeType": "text/plain", "buffer": content} for name, content in logs]
+    )
     page.get_by_role("button", name="Import logs").click()
     expect(page.get_by_role("heading", name=f"{LAPTOPS} of {LAPTOPS} wipe logs imported")).to_be_visible()
     assert page.locator("tbody tr").count() == LAPTOPS

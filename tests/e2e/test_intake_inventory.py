@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reuse.models import Device
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
 from tests.reuse.intake_support import FIXTURES, laptop, native_csv
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_upload_preview_confirm_then_find_and_filter_the_devices(page, alice, depot, branch, tmp_path):
     rows = [laptop(n) for n in range(1, 4)] + [
-        {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "490154203237518"}]
+        {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "490154203237518"}
+    ]
     path = tmp_path / "returned-kit.csv"
     path.write_bytes(native_csv(rows))
     sign_in(page, "alice")

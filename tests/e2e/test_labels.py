@@ -7,18 +7,28 @@ import pytest
 from playwright.sync_api import expect
 
 from reuse.labels.seed import seed_label_templates
-from reuse.models import CustodyEvent, Device, LabelJob, LabelTemplate
-from reuse.services.lifecycle import allocate_asset_tags, build_events
-from tests.e2e.conftest import assert_accessible, sign_in
+from reuse.models import Device, LabelJob, LabelTemplate
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.factories import received_devices as make_received
 from tests.reuse.labelcheck import assert_codes_in_cells, pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NEW_SIZE = {  # Avery L7161: 18 a sheet, 63.5 x 46.6 mm, centred on A4
-    "code": "l7161", "name": "Avery L7161 (18 per sheet, 63.5 x 46.6 mm)", "page_width_mm": "210",
-    "page_height_mm": "297", "columns": "3", "rows": "6", "label_width_mm": "63.5", "label_height_mm": "46.6",
-    "top_margin_mm": "8.7", "left_margin_mm": "7.21", "horizontal_pitch_mm": "66.04", "vertical_pitch_mm": "46.6",
-    "corner_radius_mm": "1.76", "padding_mm": "2",
+    "code": "l7161",
+    "name": "Avery L7161 (18 per sheet, 63.5 x 46.6 mm)",
+    "page_width_mm": "210",
+    "page_height_mm": "297",
+    "columns": "3",
+    "rows": "6",
+    "label_width_mm": "63.5",
+    "label_height_mm": "46.6",
+    "top_margin_mm": "8.7",
+    "left_margin_mm": "7.21",
+    "horizontal_pitch_mm": "66.04",
+    "vertical_pitch_mm": "46.6",
+    "corner_radius_mm": "1.76",
+    "padding_mm": "2",
 }
 
 
@@ -29,11 +39,7 @@ def label_sizes(db):
 
 
 def received_devices(count, site, actor):
-    devices = [Device(asset_tag=tag, kind="laptop", make="Dell", model="Latitude 5490", site=site, created_by=actor)
-               for tag in allocate_asset_tags(count)]
-    Device.objects.bulk_create(devices)
-    CustodyEvent.objects.bulk_create(build_events(devices, actor=actor, reason="Received from council IT"))
-    return devices
+    return make_received(count, site=site, actor=actor, kind="laptop", make="Dell", model="Latitude 5490")
 
 
 def download(page, click) -> bytes:
@@ -97,8 +103,12 @@ def test_preprinted_labels_page_is_accessible(page, alice):
 
 def test_a_job_still_running_refreshes_without_script(page, alice, depot):
     received_devices(1, depot, alice)
-    job = LabelJob.objects.create(template=LabelTemplate.objects.get(code="L7160"), created_by=alice, count=1,
-                                  tags=list(Device.objects.values_list("asset_tag", flat=True)))
+    job = LabelJob.objects.create(
+        template=LabelTemplate.objects.get(code="L7160"),
+        created_by=alice,
+        count=1,
+        tags=list(Device.objects.values_list("asset_tag", flat=True)),
+    )
     sign_in(page, "alice")
     page.goto(f"/devices/labels/jobs/{job.pk}/")
     expect(page.get_by_role("heading", name="Preparing your labels")).to_be_visible()

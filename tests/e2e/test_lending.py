@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lending.models import Loan
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.lending.conftest import lendable, make_borrower  # noqa: F401 - fixtures
+from tests.e2e.browser import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -71,8 +70,15 @@ def test_issue_sign_download_renew_return(page, live_server, lendable, make_borr
         page.get_by_role("link", name="Download the agreement (PDF)").click()
     pdf = PdfReader(download_info.value.path())
     text = "\n".join(p.extract_text() for p in pdf.pages)
-    for expected in ("Maryam Khan", borrower.card_number, device.asset_tag, "SN-E2E-0042", due,
-                     "terms version 1", "Signed by Maryam Khan"):
+    for expected in (
+        "Maryam Khan",
+        borrower.card_number,
+        device.asset_tag,
+        "SN-E2E-0042",
+        due,
+        "terms version 1",
+        "Signed by Maryam Khan",
+    ):
         assert expected in text, expected
     assert len([image for p in pdf.pages for image in p.images]) == 1
 
@@ -130,13 +136,23 @@ def test_other_lending_pages_are_accessible(page, lendable, make_borrower, dina,
     import uuid
 
     borrower = make_borrower(name="Stanley Jones", phone="07700 900111")
-    loan = loan_issue(device=lendable(), borrower=borrower, site=dina.sites.get(code="CENTRAL"), actor=dina,
-                      idempotency_key=uuid.uuid4(), signature_method="read_aloud")
+    loan = loan_issue(
+        device=lendable(),
+        borrower=borrower,
+        site=dina.sites.get(code="CENTRAL"),
+        actor=dina,
+        idempotency_key=uuid.uuid4(),
+        signature_method="read_aloud",
+    )
     sign_in(page, "dina")
-    for name, url in [("branch-choice", "/desk/"), ("loan-list", "/loans/"),
-                      ("borrower-detail", f"/borrowers/{borrower.pk}/"),
-                      ("hold-form", f"/desk/CENTRAL/borrowers/{borrower.pk}/hold/"),
-                      ("loan-lost", f"/loans/{loan.pk}/lost/"), ("borrower-new", "/desk/CENTRAL/borrowers/new/")]:
+    for name, url in [
+        ("branch-choice", "/desk/"),
+        ("loan-list", "/loans/"),
+        ("borrower-detail", f"/borrowers/{borrower.pk}/"),
+        ("hold-form", f"/desk/CENTRAL/borrowers/{borrower.pk}/hold/"),
+        ("loan-lost", f"/loans/{loan.pk}/lost/"),
+        ("borrower-new", "/desk/CENTRAL/borrowers/new/"),
+    ]:
         page.goto(url)
         assert_accessible(page, name)
     with page.expect_navigation():

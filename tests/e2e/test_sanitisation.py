@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reuse.models import Certificate, Device, Evidence, SanitisationRecord
-from tests.conftest import record_wipe, wipe_all
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.browser import assert_accessible, sign_in
+from tests.factories import record_wipe, wipe_all
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +49,8 @@ def record_wipe_in_browser(page, device, medium, evidence: bytes):
     page.get_by_label("Verification method").fill("nwipe read back the last pass")
     page.locator("#id_verification_result").check()
     page.get_by_label("Tool report (optional)").set_input_files(
-        files=[{"name": f"nwipe-{medium.serial}.log", "mimeType": "text/plain", "buffer": evidence}])
+        files=[{"name": f"nwipe-{medium.serial}.log", "mimeType": "text/plain", "buffer": evidence}]
+    )
     assert_accessible(page, "sanitisation-record-wipe")
     page.get_by_role("button", name="Record wipe").click()
     page.wait_for_load_state()
@@ -143,7 +144,8 @@ def test_import_batch_and_disposal_pages_are_accessible(page, make_device, alice
 
     page.goto("/devices/sanitisation/import/")
     page.get_by_label("nwipe or ShredOS log").set_input_files(
-        files=[{"name": "partial.log", "mimeType": "text/plain", "buffer": FIXTURE.read_bytes()[:3000]}])
+        files=[{"name": "partial.log", "mimeType": "text/plain", "buffer": FIXTURE.read_bytes()[:3000]}]
+    )
     page.get_by_role("button", name="Import log").click()
     assert "the log is partial" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "sanitisation-import-error")

@@ -3,7 +3,7 @@
 from lending.models import AgreementVersion
 from lending.services.holds import hold_place
 from reuse.services.lifecycle import device_transition
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 
 def test_editing_the_terms_adds_a_version(client, ada):
@@ -11,8 +11,9 @@ def test_editing_the_terms_adds_a_version(client, ada):
     current = AgreementVersion.current()
     add = client.get("/admin/lending/agreementversion/add/").content.decode()
     assert current.body.splitlines()[0][:40] in add  # the new version starts from the latest text
-    response = client.post("/admin/lending/agreementversion/add/", {"title": "Device loan agreement",
-                                                                     "body": "New plain terms."})
+    response = client.post(
+        "/admin/lending/agreementversion/add/", {"title": "Device loan agreement", "body": "New plain terms."}
+    )
     assert response.status_code == 302
     latest = AgreementVersion.current()
     assert (latest.number, latest.body, latest.created_by) == (current.number + 1, "New plain terms.", ada)
@@ -31,8 +32,9 @@ def test_tasks_are_queued_with_ids_only(lendable, borrower, issue, monkeypatch, 
     assert all(isinstance(arg, int) for _, args in calls for arg in args)
 
 
-def test_device_made_ready_at_a_branch_fills_a_hold(make_device, make_borrower, branch, alice, bob, dina,
-                                                    django_capture_on_commit_callbacks):
+def test_device_made_ready_at_a_branch_fills_a_hold(
+    make_device, make_borrower, branch, alice, bob, dina, django_capture_on_commit_callbacks
+):
     hold = hold_place(borrower=make_borrower(), site=branch, device_kind="laptop", actor=dina)
     device = make_device(site=branch)
     wipe_all(device, operator=alice, verifier=bob)

@@ -1,16 +1,18 @@
 """The desk pages: scan, issue, refuse with reasons, register, and never put personal data in a URL."""
 
+import datetime
 import io
 import re
 import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from pypdf import PdfReader
 
-from lending.models import Borrower, Loan
-from tests.conftest import make_user
-from tests.lending.conftest import signature_bytes
+from core.errors import DomainError
+from lending.models import Borrower, ConnectivityItem, Loan
+from tests.factories import make_user, signature_bytes
 
 
 @pytest.fixture
@@ -55,8 +57,7 @@ def test_scanning_a_label_shows_the_device(desk, lendable, branch, template):
     assert device.serial in body and "Now scan the borrower" in body
 
 
-def test_scanning_the_card_next_keeps_the_device_and_uses_no_card_number_in_the_url(desk, lendable, borrower,
-                                                                                     branch):
+def test_scanning_the_card_next_keeps_the_device_and_uses_no_card_number_in_the_url(desk, lendable, borrower, branch):
     device = lendable()
     response = scan(desk, borrower.card_number, branch, device=device.pk)
     assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}"
@@ -90,12 +91,16 @@ def test_neither_tag_nor_card(desk, branch):
     assert "not a device label or a library card number" in body
 
 
-@pytest.mark.parametrize(("build", "code", "words"), [
-    ("unwiped", "not_sanitised", "data-wipe check"),
-    ("elsewhere", "not_at_branch", "Civic Centre IT Depot"),
-])
-def test_device_that_may_not_be_lent_is_refused_with_the_reason(desk, make_device, ready_device, borrower, branch,
-                                                                build, code, words):
+@pytest.mark.parametrize(
+    ("build", "code", "words"),
+    [
+        ("unwiped", "not_sanitised", "data-wipe check"),
+        ("elsewhere", "not_at_branch", "Civic Centre IT Depot"),
+    ],
+)
+def test_device_that_may_not_be_lent_is_refused_with_the_reason(
+    desk, make_device, ready_device, borrower, branch, build, code, words
+):
     device = make_device(site=branch) if build == "unwiped" else ready_device()
     body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
     assert f'data-problem="{code}"' in body and words in body
@@ -105,8 +110,7 @@ def test_device_that_may_not_be_lent_is_refused_with_the_reason(desk, make_devic
 def issue_form(desk, device, borrower, branch):
     body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
     token = re.search(r'name="token" value="([0-9a-f-]+)"', body).group(1)
-    return {"device": device.pk, "borrower": borrower.pk, "token": token, "signature_method": "paper",
-            "agreed": "on"}
+    return {"device": device.pk, "borrower": borrower.pk, "token": token, "signature_method": "paper", "agreed": "on"}
 
 
 def test_issue_without_javascript_signed_on_paper(desk, lendable, borrower, branch, dina):
@@ -144,17 +148,21 @@ def test_drawn_signature_is_stored(desk, lendable, borrower, branch):
     import base64
 
     form = issue_form(desk, lendable(), borrower, branch)
-    form.update(signature_method="drawn",
-                signature_data="data:image/png;base64," + base64.b64encode(signature_bytes()).decode())
+    form.update(
+        signature_method="drawn", signature_data="data:image/png;base64," + base64.b64encode(signature_bytes()).decode()
+    )
     desk.post(f"/desk/{branch.code}/issue/", form)
     assert bytes(Loan.objects.get().signature_png) == signature_bytes()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ("", "The signature box is empty"),
-    ("data:image/png;base64,bm90IGEgcG5n", "damaged"),
-    ("data:image/gif;base64,R0lGODlh", "did not arrive as an image"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("", "The signature box is empty"),
+        ("data:image/png;base64,bm90IGEgcG5n", "damaged"),
+        ("data:image/gif;base64,R0lGODlh", "did not arrive as an image"),
+    ],
+)
 def test_bad_or_empty_signature_is_refused(desk, lendable, borrower, branch, data, message):
     import base64
 
@@ -194,23 +202,33 @@ def test_issuing_emails_the_agreement_pdf(desk, lendable, borrower, branch, djan
 
 def test_register_a_borrower_from_an_unknown_card(desk, lendable, branch):
     device = lendable()
-    start = desk.post(f"/desk/{branch.code}/borrowers/new/", {"start": "1", "card_number": "20417555555555",
-                                                               "device": device.pk})
+    start = desk.post(
+        f"/desk/{branch.code}/borrowers/new/", {"start": "1", "card_number": "20417555555555", "device": device.pk}
+    )
     assert 'value="20417555555555"' in start.content.decode() and "There is a problem" not in start.content.decode()
-    response = desk.post(f"/desk/{branch.code}/borrowers/new/", {
-        "card_number": "2041 7555 5555 55", "name": "Joan Newcomer", "postcode": "an3 4bd", "phone": "07700 900321",
-        "device": device.pk})
+    response = desk.post(
+        f"/desk/{branch.code}/borrowers/new/",
+        {
+            "card_number": "2041 7555 5555 55",
+            "name": "Joan Newcomer",
+            "postcode": "an3 4bd",
+            "phone": "07700 900321",
+            "device": device.pk,
+        },
+    )
     borrower = Borrower.objects.get()
     assert (borrower.card_number, borrower.postcode) == ("20417555555555", "AN3 4BD")
     assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}"
 
 
 def test_registration_refuses_a_bad_or_taken_card(desk, borrower, branch):
-    body = desk.post(f"/desk/{branch.code}/borrowers/new/", {"card_number": "12", "name": "X", "postcode": "AN1 1AA"}
-                     ).content.decode()
+    body = desk.post(
+        f"/desk/{branch.code}/borrowers/new/", {"card_number": "12", "name": "X", "postcode": "AN1 1AA"}
+    ).content.decode()
     assert "Enter the library card number as it is printed" in body
-    body = desk.post(f"/desk/{branch.code}/borrowers/new/", {"card_number": borrower.card_number, "name": "X",
-                                                              "postcode": "AN1 1AA"}).content.decode()
+    body = desk.post(
+        f"/desk/{branch.code}/borrowers/new/", {"card_number": borrower.card_number, "name": "X", "postcode": "AN1 1AA"}
+    ).content.decode()
     assert "already registered" in body
     assert Borrower.objects.count() == 1
 
@@ -231,8 +249,7 @@ def test_loan_page_renew_and_return(desk, lendable, borrower, issue, branch):
     assert (loan.outcome, loan.missing_accessories, device.status) == ("returned", ["Charger"], "received")
 
 
-def test_device_page_shows_a_returned_device_needs_a_wipe(desk, client, lendable, borrower, issue, branch, dina,
-                                                          alice):
+def test_device_page_shows_a_returned_device_needs_a_wipe(desk, client, lendable, borrower, issue, branch, dina, alice):
     from lending.services.loans import loan_return
 
     device = lendable()
@@ -270,8 +287,9 @@ def test_agreement_download(desk, lendable, borrower, issue):
     assert "Rosa Clarke" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
 
 
-def test_loan_list_filters_and_query_budget(desk, lendable, make_borrower, issue, branch, dina,
-                                            django_assert_max_num_queries):
+def test_loan_list_filters_and_query_budget(
+    desk, lendable, make_borrower, issue, branch, dina, django_assert_max_num_queries
+):
     loans = [issue(lendable(), make_borrower()) for _ in range(6)]
     from lending.services.loans import loan_return
 
@@ -309,8 +327,16 @@ def test_hold_from_the_desk(desk, make_borrower, branch):
     assert person.holds.get().device_kind == "tablet"
 
 
-def test_unknown_ids_in_the_desk_url_are_ignored(desk, branch):
-    assert desk.get(f"/desk/{branch.code}/?device=abc&borrower=99999").status_code == 200
+def test_unknown_ids_in_the_desk_url_are_ignored(desk, branch, lendable):
+    """A stale or mangled address shows the desk as if nothing had been scanned: the scan box and the panels."""
+    shelf = lendable()
+    response = desk.get(f"/desk/{branch.code}/?device=abc&borrower=99999")
+    assert response.status_code == 200
+    assert (response.context["device"], response.context["borrower"]) == (None, None)
+    body = response.content.decode()
+    assert 'data-scan-box=""' in body
+    assert 'id="due-today"' in body and 'id="ready"' in body and shelf.asset_tag in body
+    assert '<h2 class="govuk-heading-m">Borrower</h2>' not in body and "Issue loan" not in body
 
 
 def test_issue_posts_a_fresh_token_each_time(desk, lendable, borrower, branch):
@@ -318,3 +344,39 @@ def test_issue_posts_a_fresh_token_each_time(desk, lendable, borrower, branch):
     first = issue_form(desk, device, borrower, branch)["token"]
     second = issue_form(desk, device, borrower, branch)["token"]
     assert first != second and uuid.UUID(first)
+
+
+def test_the_desk_offers_exactly_the_connectivity_the_loan_service_accepts(
+    desk, lendable, borrower, branch, issue, make_borrower
+):
+    """An expired SIM was offered at the desk and then refused by `loan_issue`: one definition now decides both."""
+    today = timezone.localdate()
+    expired = ConnectivityItem.objects.create(
+        kind="sim",
+        identifier="8944000000000000001",
+        allowance="20 GB",
+        site=branch,
+        expires_on=today - datetime.timedelta(days=1),
+    )
+    last_day = ConnectivityItem.objects.create(
+        kind="sim", identifier="8944000000000000002", allowance="20 GB", site=branch, expires_on=today
+    )
+    out = ConnectivityItem.objects.create(kind="voucher", identifier="DV-OUT", allowance="15 GB", site=branch)
+    retired = ConnectivityItem.objects.create(
+        kind="voucher", identifier="DV-GONE", allowance="15 GB", site=branch, retired=True
+    )
+    issue(lendable(), make_borrower(), connectivity=[out])
+    device = lendable()
+    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
+    offered = set(re.findall(r'name="connectivity" type="checkbox" value="(\d+)"', body))
+    assert offered == {str(last_day.pk)}
+    for refused in (expired, out, retired):
+        with pytest.raises(DomainError) as error:
+            issue(device, borrower, connectivity=[refused])
+        assert error.value.code == "connectivity_unavailable"
+    form = {**issue_form(desk, device, borrower, branch), "connectivity": [expired.pk]}
+    response = desk.post(f"/desk/{branch.code}/issue/", form)
+    assert response.status_code == 200 and response.context["form"].errors["connectivity"]
+    assert not Loan.objects.filter(device=device).exists()
+    loan = issue(device, borrower, connectivity=[last_day])
+    assert [link.item for link in loan.connectivity.all()] == [last_day]

@@ -7,10 +7,10 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from lending.models import Hold
 from lending.services.holds import hold_cancel, hold_place, hold_position, holds_expire
 from lending.services.loans import loan_return
-from reuse.errors import DomainError
 from reuse.services.lifecycle import device_move
 
 
@@ -52,7 +52,8 @@ def test_one_live_hold_per_borrower_type_and_branch(make_borrower, branch, dina)
 
 
 def test_device_ready_at_the_branch_is_reserved_for_the_first_in_line(
-        ready_device, waiting, branch, alice, django_capture_on_commit_callbacks):
+    ready_device, waiting, branch, alice, django_capture_on_commit_callbacks
+):
     first = waiting(email="first@example.com")
     second = waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
@@ -68,8 +69,9 @@ def test_device_ready_at_the_branch_is_reserved_for_the_first_in_line(
     assert "reserved" in device.events.order_by("-seq").first().to_status
 
 
-def test_borrower_without_email_is_listed_to_phone(ready_device, waiting, branch, alice, dina, client,
-                                                   django_capture_on_commit_callbacks):
+def test_borrower_without_email_is_listed_to_phone(
+    ready_device, waiting, branch, alice, dina, client, django_capture_on_commit_callbacks
+):
     hold = waiting(phone="07700 900123", name="Derek Phoneonly")
     arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     hold.refresh_from_db()
@@ -83,16 +85,18 @@ def test_borrower_without_email_is_listed_to_phone(ready_device, waiting, branch
     assert hold.notified_at is not None
 
 
-def test_device_of_another_type_does_not_fill_the_hold(ready_device, waiting, branch, alice,
-                                                       django_capture_on_commit_callbacks):
+def test_device_of_another_type_does_not_fill_the_hold(
+    ready_device, waiting, branch, alice, django_capture_on_commit_callbacks
+):
     hold = waiting(kind="tablet")
     device = arrive(ready_device(kind="laptop"), branch, alice, django_capture_on_commit_callbacks)
     hold.refresh_from_db()
     assert hold.status == "waiting" and device.status == "ready"
 
 
-def test_lending_to_the_holder_converts_the_reservation(ready_device, waiting, branch, alice, issue, make_borrower,
-                                                        django_capture_on_commit_callbacks):
+def test_lending_to_the_holder_converts_the_reservation(
+    ready_device, waiting, branch, alice, issue, make_borrower, django_capture_on_commit_callbacks
+):
     hold = waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     with pytest.raises(DomainError) as error:
@@ -105,8 +109,9 @@ def test_lending_to_the_holder_converts_the_reservation(ready_device, waiting, b
     assert device.status == "on_loan"
 
 
-def test_uncollected_reservation_passes_to_the_next_person(ready_device, waiting, branch, alice,
-                                                           django_capture_on_commit_callbacks):
+def test_uncollected_reservation_passes_to_the_next_person(
+    ready_device, waiting, branch, alice, django_capture_on_commit_callbacks
+):
     first, second = waiting(), waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     first.refresh_from_db()
@@ -120,11 +125,15 @@ def test_uncollected_reservation_passes_to_the_next_person(ready_device, waiting
     assert (second.status, second.device) == ("offered", device)
     assert device.status == "reserved"
     assert list(device.events.order_by("seq").values_list("to_status", flat=True))[-3:] == [
-        "reserved", "ready", "reserved"]
+        "reserved",
+        "ready",
+        "reserved",
+    ]
 
 
-def test_cancelling_an_offer_frees_the_device(ready_device, waiting, branch, alice, dina,
-                                              django_capture_on_commit_callbacks):
+def test_cancelling_an_offer_frees_the_device(
+    ready_device, waiting, branch, alice, dina, django_capture_on_commit_callbacks
+):
     hold = waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     hold.refresh_from_db()
@@ -135,8 +144,9 @@ def test_cancelling_an_offer_frees_the_device(ready_device, waiting, branch, ali
     assert (hold.status, device.status) == ("cancelled", "ready")
 
 
-def test_returned_device_is_not_offered_until_wiped_again(lendable, borrower, issue, waiting, branch, dina,
-                                                          django_capture_on_commit_callbacks):
+def test_returned_device_is_not_offered_until_wiped_again(
+    lendable, borrower, issue, waiting, branch, dina, django_capture_on_commit_callbacks
+):
     device = lendable()
     loan = issue(device, borrower)
     hold = waiting()
@@ -146,8 +156,9 @@ def test_returned_device_is_not_offered_until_wiped_again(lendable, borrower, is
     assert hold.status == "waiting"
 
 
-def test_database_allows_one_live_reservation_per_device(ready_device, waiting, branch, alice,
-                                                         django_capture_on_commit_callbacks):
+def test_database_allows_one_live_reservation_per_device(
+    ready_device, waiting, branch, alice, django_capture_on_commit_callbacks
+):
     _first, second = waiting(), waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -7,12 +7,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from lending.models import AgreementVersion, ConnectivityItem, Loan, LoanConnectivity, LoanPolicy
 from lending.services.loans import loan_mark_lost, loan_renew, loan_return
-from reuse.errors import DomainError
+from reuse.gates import sanitisation_gate_problems
 from reuse.models import CustodyEvent, SiteClosure
-from reuse.services.lifecycle import sanitisation_gate_problems
-from tests.lending.conftest import signature_bytes
+from tests.factories import signature_bytes
 
 
 def test_issue_lends_the_device_under_the_current_terms(lendable, borrower, issue, branch, dina):
@@ -97,9 +97,18 @@ def test_second_loan_of_the_same_device_is_refused(lendable, borrower, make_borr
 def test_database_allows_one_open_loan_per_device(lendable, borrower, make_borrower, issue, branch, dina):
     loan = issue(lendable(), borrower)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Loan.objects.create(device=loan.device, borrower=make_borrower(), site=branch, issued_by=dina,
-                            idempotency_key=uuid.uuid4(), due_date=loan.due_date, loan_days=28, renewals_allowed=2,
-                            agreement=loan.agreement, signature_method="paper")
+        Loan.objects.create(
+            device=loan.device,
+            borrower=make_borrower(),
+            site=branch,
+            issued_by=dina,
+            idempotency_key=uuid.uuid4(),
+            due_date=loan.due_date,
+            loan_days=28,
+            renewals_allowed=2,
+            agreement=loan.agreement,
+            signature_method="paper",
+        )
 
 
 def test_same_token_twice_makes_one_loan(lendable, borrower, issue):
@@ -155,8 +164,9 @@ def test_loan_keeps_the_version_it_was_signed_under(lendable, borrower, issue):
     assert loan.agreement.number == 1
 
 
-def test_renew_moves_the_due_date_onto_an_open_day(lendable, borrower, issue, other_branch, make_device, alice, bob,
-                                                  monkeypatch):
+def test_renew_moves_the_due_date_onto_an_open_day(
+    lendable, borrower, issue, other_branch, make_device, alice, bob, monkeypatch
+):
     loan = issue(lendable(), borrower)
     later = loan.due_date - datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
@@ -203,8 +213,14 @@ def test_return_sends_the_device_back_to_be_wiped(lendable, borrower, issue, oth
     device = lendable(has_charger=True)
     loan = issue(device, borrower)
     cycle = device.cycle
-    loan = loan_return(loan=loan, actor=dina, site=other_branch, damaged=True, condition_notes="Cracked lid",
-                       missing_accessories=["Charger", "Not lent"])
+    loan = loan_return(
+        loan=loan,
+        actor=dina,
+        site=other_branch,
+        damaged=True,
+        condition_notes="Cracked lid",
+        missing_accessories=["Charger", "Not lent"],
+    )
     device.refresh_from_db()
     assert device.status == "received"
     assert device.site == other_branch
@@ -234,8 +250,13 @@ def test_lost_device_is_recorded_lost(lendable, borrower, issue, dina, branch):
 
 
 def test_connectivity_goes_out_and_comes_back(lendable, borrower, make_borrower, issue, branch, dina):
-    sim = ConnectivityItem.objects.create(kind="sim", identifier="8944000000000000001", allowance="20 GB",
-                                          site=branch, expires_on=timezone.localdate() + datetime.timedelta(days=90))
+    sim = ConnectivityItem.objects.create(
+        kind="sim",
+        identifier="8944000000000000001",
+        allowance="20 GB",
+        site=branch,
+        expires_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
     loan = issue(lendable(), borrower, connectivity=[sim])
     assert list(loan.connectivity.values_list("item", flat=True)) == [sim.pk]
     with pytest.raises(DomainError) as error:
@@ -257,8 +278,13 @@ def test_connectivity_not_returned_is_retired(lendable, borrower, issue, branch,
 
 
 def test_expired_connectivity_cannot_be_lent(lendable, borrower, issue, branch):
-    sim = ConnectivityItem.objects.create(kind="voucher", identifier="DV-1", allowance="15 GB", site=branch,
-                                          expires_on=timezone.localdate() - datetime.timedelta(days=1))
+    sim = ConnectivityItem.objects.create(
+        kind="voucher",
+        identifier="DV-1",
+        allowance="15 GB",
+        site=branch,
+        expires_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
     assert sim.expired and sim.expiring_soon
     with pytest.raises(DomainError) as error:
         issue(lendable(), borrower, connectivity=[sim])

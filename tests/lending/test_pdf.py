@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from lending.models import AgreementVersion, ConnectivityItem
 from lending.pdf import agreement_filename, build_loan_agreement
-from tests.lending.conftest import signature_bytes
+from tests.factories import signature_bytes
 
 
 def read(pdf: bytes) -> tuple[str, PdfReader]:
@@ -19,17 +19,41 @@ def read(pdf: bytes) -> tuple[str, PdfReader]:
 
 def test_agreement_names_the_device_borrower_dates_terms_and_staff(lendable, borrower, issue, branch):
     AgreementVersion.objects.create(title="Device loan agreement", body="Bring it back.\n\nLook after it.")
-    sim = ConnectivityItem.objects.create(kind="sim", identifier="8944100000000000077", provider="Vodafone",
-                                          allowance="20 GB a month", site=branch,
-                                          expires_on=timezone.localdate() + datetime.timedelta(days=100))
+    sim = ConnectivityItem.objects.create(
+        kind="sim",
+        identifier="8944100000000000077",
+        provider="Vodafone",
+        allowance="20 GB a month",
+        site=branch,
+        expires_on=timezone.localdate() + datetime.timedelta(days=100),
+    )
     device = lendable(serial="SN-PDF-4242", has_charger=True)
-    loan = issue(device, borrower, signature_method="drawn", signature_png=signature_bytes(), connectivity=[sim],
-                 extra_accessories=["Mouse"])
+    loan = issue(
+        device,
+        borrower,
+        signature_method="drawn",
+        signature_png=signature_bytes(),
+        connectivity=[sim],
+        extra_accessories=["Mouse"],
+    )
     text, reader = read(build_loan_agreement(loan))
-    for expected in ("Rosa Clarke", borrower.card_number, device.asset_tag, "SN-PDF-4242", "Dell Latitude 5490",
-                     f"{loan.due_date:%-d %B %Y}", "terms version 2", "Bring it back.", "Look after it.",
-                     "Charger, Mouse", "8944100000000000077", "20 GB a month", "Dina", "Central Library",
-                     "Signed by Rosa Clarke"):
+    for expected in (
+        "Rosa Clarke",
+        borrower.card_number,
+        device.asset_tag,
+        "SN-PDF-4242",
+        "Dell Latitude 5490",
+        f"{loan.due_date:%-d %B %Y}",
+        "terms version 2",
+        "Bring it back.",
+        "Look after it.",
+        "Charger, Mouse",
+        "8944100000000000077",
+        "20 GB a month",
+        "Dina",
+        "Central Library",
+        "Signed by Rosa Clarke",
+    ):
         assert expected in text, expected
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1

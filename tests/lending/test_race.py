@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.db import connection
 
+from core.errors import DomainError
 from lending.models import Loan
 from lending.services.loans import loan_issue
-from reuse.errors import DomainError
-from tests.conftest import run_at_once
+from tests.races import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,11 +33,19 @@ def test_two_desks_one_device_one_loan(lendable, make_borrower, branch, dina):
     skip_on_in_memory_sqlite()
     device = lendable()
     people = [make_borrower(), make_borrower()]
-    results = run_at_once(*[
-        lambda person=person: loan_issue(device=device, borrower=person, site=branch, actor=dina,
-                                         idempotency_key=uuid.uuid4(), signature_method="paper")
-        for person in people
-    ])
+    results = run_at_once(
+        *[
+            lambda person=person: loan_issue(
+                device=device,
+                borrower=person,
+                site=branch,
+                actor=dina,
+                idempotency_key=uuid.uuid4(),
+                signature_method="paper",
+            )
+            for person in people
+        ]
+    )
     loans = [r for r in results if isinstance(r, Loan)]
     errors = [r for r in results if not isinstance(r, Loan)]
     assert len(loans) == 1, results
@@ -52,11 +60,19 @@ def test_two_desks_one_device_one_loan(lendable, make_borrower, branch, dina):
 def test_double_click_makes_one_loan(lendable, borrower, branch, dina):
     skip_on_in_memory_sqlite()
     device, token = lendable(), uuid.uuid4()
-    results = run_at_once(*[
-        lambda: loan_issue(device=device, borrower=borrower, site=branch, actor=dina, idempotency_key=token,
-                           signature_method="paper")
-        for _ in range(2)
-    ])
+    results = run_at_once(
+        *[
+            lambda: loan_issue(
+                device=device,
+                borrower=borrower,
+                site=branch,
+                actor=dina,
+                idempotency_key=token,
+                signature_method="paper",
+            )
+            for _ in range(2)
+        ]
+    )
     assert all(isinstance(r, Loan) for r in results), results
     assert results[0].pk == results[1].pk
     assert Loan.objects.count() == 1
@@ -65,12 +81,24 @@ def test_double_click_makes_one_loan(lendable, borrower, branch, dina):
 def test_desk_that_checked_before_the_other_committed_still_loses(lendable, make_borrower, branch, dina, monkeypatch):
     """Desk B saw the device ready just before desk A's loan committed: the partial unique index stops B."""
     device = lendable()
-    loan_issue(device=device, borrower=make_borrower(), site=branch, actor=dina, idempotency_key=uuid.uuid4(),
-               signature_method="paper")
+    loan_issue(
+        device=device,
+        borrower=make_borrower(),
+        site=branch,
+        actor=dina,
+        idempotency_key=uuid.uuid4(),
+        signature_method="paper",
+    )
     monkeypatch.setattr("lending.services.loans.lending_problem", lambda *args, **kwargs: None)
     with pytest.raises(DomainError) as error:
-        loan_issue(device=device, borrower=make_borrower(), site=branch, actor=dina, idempotency_key=uuid.uuid4(),
-                   signature_method="paper")
+        loan_issue(
+            device=device,
+            borrower=make_borrower(),
+            site=branch,
+            actor=dina,
+            idempotency_key=uuid.uuid4(),
+            signature_method="paper",
+        )
     assert error.value.code == "already_on_loan"
     assert "another desk" in error.value.message
     assert Loan.objects.filter(device=device).count() == 1
@@ -83,8 +111,9 @@ def test_second_click_that_waited_for_the_first_returns_its_loan(lendable, borro
     from lending.services import loans
 
     device, token = lendable(), uuid.uuid4()
-    args = dict(device=device, borrower=borrower, site=branch, actor=dina, idempotency_key=token,
-                signature_method="paper")
+    args = dict(
+        device=device, borrower=borrower, site=branch, actor=dina, idempotency_key=token, signature_method="paper"
+    )
     real_issue, first = loans._issue, []
 
     def first_click_commits_meanwhile(**kwargs):

@@ -6,14 +6,17 @@ from lending.services.scanning import find_device, lending_problem, parse_scan
 from reuse.services.lifecycle import device_transition
 
 
-@pytest.mark.parametrize("raw", [
-    "http://127.0.0.1:8000/d/RLY-000123",
-    "HTTP://RELAY.EXAMPLE/D/RLY-000123",
-    "https://relay.anytown.gov.uk/d/rly-000123  ",
-    "  RLY-000123\n",
-    "rly-000123",
-    "https://relay.example/d/RLY-000123/",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://127.0.0.1:8000/d/RLY-000123",
+        "HTTP://RELAY.EXAMPLE/D/RLY-000123",
+        "https://relay.anytown.gov.uk/d/rly-000123  ",
+        "  RLY-000123\n",
+        "rly-000123",
+        "https://relay.example/d/RLY-000123/",
+    ],
+)
 def test_label_urls_and_bare_tags_mean_the_device(raw):
     scan = parse_scan(raw)
     assert (scan.kind, scan.value) == ("device", "RLY-000123")
@@ -52,7 +55,7 @@ def test_unwiped_device_is_refused_as_not_sanitised(make_device, branch):
 
 
 def test_wiped_but_not_graded_device_is_not_ready(make_device, alice, bob, branch):
-    from tests.conftest import wipe_all
+    from tests.factories import wipe_all
 
     device = make_device(site=branch)
     wipe_all(device, operator=alice, verifier=bob)

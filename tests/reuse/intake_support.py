@@ -11,9 +11,19 @@ HEADINGS = {c.key: c.heading for c in COLUMNS}
 
 
 def laptop(n: int, **fields) -> dict:
-    row = {"kind": "laptop", "make": "Dell", "model": "Latitude 5490", "serial": f"SN{n:05d}",
-           "council_asset_number": f"IT-{n:05d}", "ram_gb": "8", "storage_gb": "256", "storage_type": "ssd",
-           "drive1_kind": "ssd", "drive1_serial": f"DRV{n:05d}", "drive1_capacity_gb": "256"}
+    row = {
+        "kind": "laptop",
+        "make": "Dell",
+        "model": "Latitude 5490",
+        "serial": f"SN{n:05d}",
+        "council_asset_number": f"IT-{n:05d}",
+        "ram_gb": "8",
+        "storage_gb": "256",
+        "storage_type": "ssd",
+        "drive1_kind": "ssd",
+        "drive1_serial": f"DRV{n:05d}",
+        "drive1_capacity_gb": "256",
+    }
     row.update(fields)
     return row
 

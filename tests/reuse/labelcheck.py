@@ -41,8 +41,10 @@ def decode_pdf(pdf: bytes, dpi: int = 300) -> list[Code]:
 
 
 def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
-    return [(float(page.mediabox.width) * MM_PER_PT, float(page.mediabox.height) * MM_PER_PT)
-            for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [
+        (float(page.mediabox.width) * MM_PER_PT, float(page.mediabox.height) * MM_PER_PT)
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    ]
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -54,8 +56,12 @@ def cell_rect(template, position: int, offset_x=Decimal(0), offset_y=Decimal(0))
     row, column = divmod(position % (template.columns * template.rows), template.columns)
     left = Decimal(template.left_margin_mm) + Decimal(offset_x) + column * Decimal(template.horizontal_pitch_mm)
     top = Decimal(template.top_margin_mm) + Decimal(offset_y) + row * Decimal(template.vertical_pitch_mm)
-    return (float(left), float(top), float(left + Decimal(template.label_width_mm)),
-            float(top + Decimal(template.label_height_mm)))
+    return (
+        float(left),
+        float(top),
+        float(left + Decimal(template.label_width_mm)),
+        float(top + Decimal(template.label_height_mm)),
+    )
 
 
 def assert_codes_in_cells(pdf: bytes, template, urls: list[str], *, skip: int = 0, offset_x=0, offset_y=0):

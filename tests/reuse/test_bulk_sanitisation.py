@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reuse.models import Evidence, ResetChecklist, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
-from tests.conftest import record_wipe
+from tests.factories import record_wipe
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 
 IMPORT, HOME, CONFIRM = "/devices/sanitisation/import/", "/devices/sanitisation/", "/devices/sanitisation/confirm/"
@@ -39,7 +39,7 @@ def upload(client, files: list[tuple[str, bytes]]):
 def test_generated_logs_parse_as_one_drive_runs_of_their_laptop(laptops, alice):
     from reuse.services.wipelog import wipe_log_parse
 
-    (device, content), = laptops(1, start=7)
+    ((device, content),) = laptops(1, start=7)
     log = wipe_log_parse(content)
     assert log.system_serial == device.serial and [d.serial for d in log.drives] == [device.media.get().serial]
     assert log.drives[0].erased and log.verification_passed(log.drives[0]) and log.warnings == ()
@@ -48,11 +48,12 @@ def test_generated_logs_parse_as_one_drive_runs_of_their_laptop(laptops, alice):
 
 def test_several_logs_each_imported_and_a_bad_one_refused_with_its_reason(client, laptops, alice, make_device):
     (first, log1), (second, log2), (third, log3) = laptops(3)
-    partial = log3[:log3.index(b"--------------------------------------------------------------------------------\n[")]
+    partial = log3[: log3.index(b"--------------------------------------------------------------------------------\n[")]
     unknown = one_drive_log(system_serial="ZZ99999", drive_serial="NS8BN06389999BD03")
     client.force_login(alice)
-    response = upload(client, [("one.log", log1), ("partial.log", partial), ("two.log", log2),
-                               ("unknown.log", unknown)])
+    response = upload(
+        client, [("one.log", log1), ("partial.log", partial), ("two.log", log2), ("unknown.log", unknown)]
+    )
 
     assert response.status_code == 200
     assert SanitisationRecord.objects.filter(device__in=[first, second], operator=alice).count() == 2
@@ -62,8 +63,9 @@ def test_several_logs_each_imported_and_a_bad_one_refused_with_its_reason(client
     assert [o.filename for o in response.context["outcomes"]][:2] == ["partial.log", "unknown.log"]  # refused first
     assert outcomes["one.log"].result.device == first and outcomes["one.log"].passed == 1
     assert outcomes["partial.log"].error.code == "wipe_log_invalid"
-    assert any(p.startswith("Line ") and "ends inside the Drive Status table" in p
-               for p in outcomes["partial.log"].problems)
+    assert any(
+        p.startswith("Line ") and "ends inside the Drive Status table" in p for p in outcomes["partial.log"].problems
+    )
     assert outcomes["unknown.log"].error.code == "wipe_log_rejected"
     body = response.content.decode()
     assert "2 of 4 wipe logs imported" in body and "2 logs refused" in body
@@ -100,7 +102,7 @@ def test_the_total_size_is_capped(client, laptops, alice, settings):
 
 
 def test_one_file_that_is_not_a_log_refuses_the_whole_upload(client, laptops, alice):
-    (device, log), = laptops(1)
+    ((device, log),) = laptops(1)
     client.force_login(alice)
     response = upload(client, [("ok.log", log), ("report.pdf", b"%PDF-1.7")])
     assert "report.pdf is not one" in response.content.decode()
@@ -110,10 +112,11 @@ def test_one_file_that_is_not_a_log_refuses_the_whole_upload(client, laptops, al
 def test_the_page_says_what_the_limits_are(client, alice):
     client.force_login(alice)
     body = client.get(IMPORT).content.decode()
-    assert "up to 250 at once (100 MB in all)" in body and 'multiple' in body
+    assert "up to 250 at once (100 MB in all)" in body and "multiple" in body
 
 
 # Confirming from the queue ------------------------------------------------------------------------
+
 
 def awaiting(device, operator):
     return [record_wipe(device, m, operator=operator, verifier=None) for m in device.media.all()]
@@ -123,15 +126,24 @@ def test_second_technician_confirms_the_ticked_wipes_and_checklists(client, make
     laptop, other = make_device(media=2), make_device()
     records = awaiting(laptop, alice) + awaiting(other, alice)
     phone = make_device(kind="phone", media=0)
-    checklist = ResetChecklist.objects.create(device=phone, cycle=phone.cycle, operator=alice, encryption_on=True,
-                                              factory_reset=True, activation_lock_removed=True, sim_removed=True,
-                                              sd_removed=True)
+    checklist = ResetChecklist.objects.create(
+        device=phone,
+        cycle=phone.cycle,
+        operator=alice,
+        encryption_on=True,
+        factory_reset=True,
+        activation_lock_removed=True,
+        sim_removed=True,
+        sd_removed=True,
+    )
     client.force_login(bob)
     response = client.post(CONFIRM, {"record": [r.pk for r in records[:2]], "checklist": [checklist.pk]}, follow=True)
 
     assert response.redirect_chain == [("/devices/sanitisation/", 303)]
     assert set(SanitisationRecord.objects.filter(verified_by=bob).values_list("pk", flat=True)) == {
-        records[0].pk, records[1].pk}
+        records[0].pk,
+        records[1].pk,
+    }
     assert SanitisationRecord.objects.get(pk=records[2].pk).verified_by is None
     checklist.refresh_from_db()
     assert checklist.verified_by == bob
@@ -155,8 +167,9 @@ def test_bulk_confirm_refuses_the_operators_own_wipes_and_names_each(client, mak
     assert "1 not confirmed" not in client.get(HOME).content.decode()  # said once
 
 
-def test_bulk_confirm_refuses_stale_failed_and_already_verified_records(client, ready_device, make_device, alice,
-                                                                       bob, ada):
+def test_bulk_confirm_refuses_stale_failed_and_already_verified_records(
+    client, ready_device, make_device, alice, bob, ada
+):
     device = ready_device()
     device_transition(device=device, to_status="received", actor=alice, reason="fault found")
     stale = awaiting(device, alice)[0]
@@ -193,7 +206,7 @@ def test_only_it_confirms(client, make_device, alice, persona, request):
 
 
 def test_queue_links_each_wipes_evidence_and_details(client, laptops, alice, bob):
-    (device, log), = laptops(1)
+    ((device, log),) = laptops(1)
     client.force_login(alice)
     upload(client, [("a.log", log), ("b.log", log)])  # the second is refused: the same log twice
     record = SanitisationRecord.objects.get(device=device)
@@ -205,9 +218,10 @@ def test_queue_links_each_wipes_evidence_and_details(client, laptops, alice, bob
     assert client.get(f"/devices/sanitisation/evidence/{record.evidence_id}/").getvalue() == log
 
 
-def test_queue_is_paged_and_within_a_query_budget(client, make_device, alice, bob, monkeypatch,
-                                                 django_assert_max_num_queries):
-    monkeypatch.setattr("reuse.views.sanitisation_batch.LIST_MAX", 3)
+def test_queue_is_paged_and_within_a_query_budget(
+    client, make_device, alice, bob, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("reuse.views.sanitisation.LIST_MAX", 3)
     records = [awaiting(make_device(), alice)[0] for _ in range(7)]
     client.force_login(bob)
     with django_assert_max_num_queries(12):
@@ -226,6 +240,5 @@ def test_a_whole_batch_goes_from_queue_to_sanitised(client, make_device, alice, 
     records = [awaiting(d, alice)[0] for d in devices]
     client.force_login(bob)
     client.post(CONFIRM, {"record": [r.pk for r in records]})
-    client.post("/devices/sanitisation/batch/", {"lot": "LOT-Q", "action": "mark",
-                                                 "mark": [d.pk for d in devices]})
+    client.post("/devices/sanitisation/batch/", {"lot": "LOT-Q", "action": "mark", "mark": [d.pk for d in devices]})
     assert {d.status for d in type(devices[0]).objects.filter(lot="LOT-Q")} == {"sanitised"}

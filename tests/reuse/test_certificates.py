@@ -10,12 +10,12 @@ import zxingcpp
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Certificate, ResetChecklist
 from reuse.services.certificates import certificate_issue, certificate_pdf
 from reuse.services.evidence import evidence_store
 from reuse.services.lifecycle import device_transition
-from tests.conftest import record_wipe
+from tests.factories import record_wipe
 
 LOG = b"[2023/01/24 13:35:06]  notice: nwipe evidence\n"
 
@@ -31,8 +31,9 @@ def certified(make_device, alice, bob):
     """A laptop with two drives wiped (one with the tool's log as evidence), verified and sanitised."""
 
     def build(**fields):
-        device = make_device(media=2, serial=fields.pop("serial", "5CG9381XYZ"), council_asset_number="ABC123456",
-                             **fields)
+        device = make_device(
+            media=2, serial=fields.pop("serial", "5CG9381XYZ"), council_asset_number="ABC123456", **fields
+        )
         evidence, _ = evidence_store(upload=SimpleUploadedFile("nwipe-sda.log", LOG), actor=alice)
         first, second = device.media.all()
         record = record_wipe(device, first, operator=alice, verifier=bob)
@@ -74,9 +75,22 @@ def test_one_device_certificate_names_every_medium_and_person(certified, alice, 
     assert re.fullmatch(r"RLY-SC-\d{6}", certificate.number)
     pdf = certificate.pdf.read()
     text = pdf_text(pdf)
-    for fact in ("Certificate of sanitisation", certificate.number, settings.COUNCIL_NAME, device.asset_tag,
-                 "5CG9381XYZ", "ABC123456", "Clear", "Overwrite", "NIST SP 800-88 Rev. 1", "nwipe 0.34",
-                 "Alice", "Bob", "Passed", *[m.serial for m in device.media.all()]):
+    for fact in (
+        "Certificate of sanitisation",
+        certificate.number,
+        settings.COUNCIL_NAME,
+        device.asset_tag,
+        "5CG9381XYZ",
+        "ABC123456",
+        "Clear",
+        "Overwrite",
+        "NIST SP 800-88 Rev. 1",
+        "nwipe 0.34",
+        "Alice",
+        "Bob",
+        "Passed",
+        *[m.serial for m in device.media.all()],
+    ):
         assert fact in text, fact
     evidence = certificate.records.get(evidence__isnull=False).evidence
     assert evidence.sha256 in text.replace("\n", "")
@@ -128,8 +142,9 @@ def test_batch_certificate_covers_every_device_in_one_pdf(certified, alice, issu
 
 def test_phone_certificate_shows_the_reset_checklist(make_device, alice, bob):
     phone = make_device(kind="phone", media=0, imei="356938035643809", make="Samsung", model="Galaxy A52")
-    ResetChecklist.objects.create(device=phone, cycle=1, operator=alice, verified_by=bob,
-                                  **dict.fromkeys(ResetChecklist.ITEMS, True))
+    ResetChecklist.objects.create(
+        device=phone, cycle=1, operator=alice, verified_by=bob, **dict.fromkeys(ResetChecklist.ITEMS, True)
+    )
     device_transition(device=phone, to_status="sanitised", actor=alice)
     phone.refresh_from_db()
     text = pdf_text(certificate_pdf(certificate_issue(devices=[phone], actor=alice)))
@@ -137,6 +152,7 @@ def test_phone_certificate_shows_the_reset_checklist(make_device, alice, bob):
 
 
 # Pages --------------------------------------------------------------------------------------------
+
 
 def test_technician_issues_and_downloads_the_certificate(client, certified, alice):
     device = certified()
@@ -196,8 +212,9 @@ def test_public_check_says_when_the_device_has_come_back_since(client, certified
     assert "has come back to the council" in client.get(f"/verify/{certificate.token}").content.decode()
 
 
-def test_a_big_certificate_waits_for_the_worker_and_says_so(client, certified, alice, monkeypatch,
-                                                           django_capture_on_commit_callbacks):
+def test_a_big_certificate_waits_for_the_worker_and_says_so(
+    client, certified, alice, monkeypatch, django_capture_on_commit_callbacks
+):
     from reuse.services import certificates
 
     monkeypatch.setattr(certificates, "RENDER_INLINE_MAX", 1)

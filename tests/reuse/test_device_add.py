@@ -1,6 +1,5 @@
 """Registering one device by hand, with its drives."""
 
-
 import pytest
 from django.urls import reverse
 
@@ -10,9 +9,19 @@ URL = "/devices/add/"
 
 
 def form_data(site, drives=(), **fields):
-    data = {"kind": "laptop", "make": "Lenovo", "model": "ThinkPad T480", "serial": "PF1ABCDE", "site": site.pk,
-            "grade": "", "webcam": "", "media-TOTAL_FORMS": str(max(1, len(drives))), "media-INITIAL_FORMS": "0",
-            "media-MIN_NUM_FORMS": "0", "media-MAX_NUM_FORMS": "8"}
+    data = {
+        "kind": "laptop",
+        "make": "Lenovo",
+        "model": "ThinkPad T480",
+        "serial": "PF1ABCDE",
+        "site": site.pk,
+        "grade": "",
+        "webcam": "",
+        "media-TOTAL_FORMS": str(max(1, len(drives))),
+        "media-INITIAL_FORMS": "0",
+        "media-MIN_NUM_FORMS": "0",
+        "media-MAX_NUM_FORMS": "8",
+    }
     for n, drive in enumerate(drives):
         data.update({f"media-{n}-{k}": v for k, v in drive.items()})
     data.update(fields)
@@ -33,15 +42,32 @@ def test_url_name():
 
 
 def test_registers_a_laptop_with_its_drives_and_first_custody_event(it_client, depot, alice):
-    response = it_client.post(URL, form_data(depot, drives=[SSD, {"kind": "hdd", "serial": "WD-2"}], ram_gb="8",
-                                             accessories=["has_charger"], webcam="yes", grade="B", lot="LOT-1"))
+    response = it_client.post(
+        URL,
+        form_data(
+            depot,
+            drives=[SSD, {"kind": "hdd", "serial": "WD-2"}],
+            ram_gb="8",
+            accessories=["has_charger"],
+            webcam="yes",
+            grade="B",
+            lot="LOT-1",
+        ),
+    )
     device = Device.objects.get()
     assert response.url == device.get_absolute_url()
     assert (device.status, device.site, device.created_by, device.ram_gb, device.grade) == (
-        "received", depot, alice, 8, "B")
+        "received",
+        depot,
+        alice,
+        8,
+        "B",
+    )
     assert (device.has_charger, device.has_case, device.webcam) == (True, False, True)
-    assert list(device.media.values_list("kind", "serial", "capacity_gb")) == [("nvme", "S4DX123", 256),
-                                                                                 ("hdd", "WD-2", None)]
+    assert list(device.media.values_list("kind", "serial", "capacity_gb")) == [
+        ("nvme", "S4DX123", 256),
+        ("hdd", "WD-2", None),
+    ]
     event = device.events.get()
     assert (event.from_status, event.to_status, event.actor) == ("", "received", alice)
 
@@ -102,8 +128,9 @@ def test_a_label_relay_never_printed_is_refused_on_the_label_field(it_client, de
 
 
 def test_add_another_drive_keeps_what_was_typed_and_judges_nothing(it_client, depot):
-    response = it_client.post(URL, form_data(depot, drives=[SSD], make="", add_drive="1",
-                                             accessories=["has_charger", "has_case"]))
+    response = it_client.post(
+        URL, form_data(depot, drives=[SSD], make="", add_drive="1", accessories=["has_charger", "has_case"])
+    )
     assert response.status_code == 200 and Device.objects.count() == 0
     assert len(response.context["media"].forms) == 2
     assert response.context["media"].forms[0].initial["serial"] == "S4DX123"
@@ -119,8 +146,9 @@ def test_enter_key_fallback_redisplays_without_saving(it_client, depot):
 
 
 def test_register_and_add_another_carries_over_the_batch_details(it_client, depot):
-    response = it_client.post(URL, form_data(depot, drives=[SSD], lot="LOT-9", source_department="Housing",
-                                             another="1"))
+    response = it_client.post(
+        URL, form_data(depot, drives=[SSD], lot="LOT-9", source_department="Housing", another="1")
+    )
     assert response.url.startswith(URL + "?")
     page = it_client.get(response.url)
     initial = page.context["form"].initial

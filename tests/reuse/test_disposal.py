@@ -2,15 +2,19 @@
 
 import pytest
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, DisposalBatch
 from reuse.services.disposal import disposal_batch_create, disposal_batch_record_certificate
 from reuse.services.lifecycle import device_transition
 
 
 def paperwork(**overrides):
-    return {"recycler": "Anytown Electronics Recycling Ltd", "waste_transfer_note": "WTN-2026-0412",
-            "destruction_certificate": "", **overrides}
+    return {
+        "recycler": "Anytown Electronics Recycling Ltd",
+        "waste_transfer_note": "WTN-2026-0412",
+        "destruction_certificate": "",
+        **overrides,
+    }
 
 
 def test_recycling_a_batch_moves_each_device_with_a_custody_event(make_device, alice):

@@ -24,12 +24,11 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.forms import MultiWidget
 
+from core.errors import DomainError
 from lending.services.loans import loan_issue, loan_return
-from reuse.errors import DomainError
 from reuse.models import CustodyEvent, Device, SanitisationRecord
 from reuse.services.lifecycle import device_move, device_transition
 from reuse.services.sanitisation import batch_mark_sanitised, sanitisation_verify
-from tests.lending.conftest import borrower, lendable, make_borrower  # noqa: F401 - fixtures
 from tests.reuse.intake_support import laptop, native_csv
 from tests.reuse.nwipe_support import laptop_serials, one_drive_log
 
@@ -45,11 +44,12 @@ def gate1_refuses(device, actor):
 
 # The batch "mark sanitised" after a bulk confirm -----------------------------------------------------
 
+
 def test_batch_mark_skips_a_device_whose_only_wipe_the_operator_confirmed_themselves(make_device, alice, settings):
     """The bulk confirm and the batch both go through the services: a wipe alice tried to confirm herself
     stays unverified, so the batch cannot move her device."""
     device = make_device()
-    from tests.conftest import record_wipe
+    from tests.factories import record_wipe
 
     record = record_wipe(device, device.media.get(), operator=alice, verifier=None)
     with pytest.raises(DomainError):
@@ -60,6 +60,7 @@ def test_batch_mark_skips_a_device_whose_only_wipe_the_operator_confirmed_themse
 
 
 # The Django admin ------------------------------------------------------------------------------------
+
 
 def admin_form_data(response) -> dict:
     """What the admin change form would post back unchanged: every field and inline, as rendered."""
@@ -107,6 +108,7 @@ def test_admin_cannot_change_status(client, ada, make_device, status):
 
 # import_devices ----------------------------------------------------------------------------------------
 
+
 def test_native_template_with_a_status_column_is_refused_not_obeyed(db, depot, tmp_path):
     path = tmp_path / "with-status.csv"
     out = io.StringIO()
@@ -122,9 +124,11 @@ def test_native_template_with_a_status_column_is_refused_not_obeyed(db, depot, t
 
 def test_snipe_it_export_status_is_ignored_and_devices_arrive_received(db, depot, tmp_path):
     path = tmp_path / "snipe-it.csv"
-    path.write_text("Asset Tag,Serial,Category,Manufacturer,Model,Status\r\n"
-                    "ICC-1,5CG1,Laptops,HP,EliteBook 840 G5,Ready to Deploy\r\n"
-                    "ICC-2,5CG2,Laptops,HP,EliteBook 840 G5,Deployed\r\n")
+    path.write_text(
+        "Asset Tag,Serial,Category,Manufacturer,Model,Status\r\n"
+        "ICC-1,5CG1,Laptops,HP,EliteBook 840 G5,Ready to Deploy\r\n"
+        "ICC-2,5CG2,Laptops,HP,EliteBook 840 G5,Deployed\r\n"
+    )
     call_command("import_devices", str(path))
     assert set(Device.objects.values_list("status", "sanitised_cycle")) == {("received", None)}
     assert set(CustodyEvent.objects.values_list("to_status", flat=True)) == {"received"}
@@ -141,6 +145,7 @@ def test_native_import_lands_in_received_and_the_gate_still_needs_a_wipe(db, dep
 
 # import_wipe_log ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def vostro(make_device):
     from reuse.models import StorageMedium
@@ -156,8 +161,9 @@ def test_a_failing_wipe_log_never_lets_the_device_become_sanitised(vostro, alice
     log = one_drive_log(system_serial=vostro.serial, drive_serial=vostro.media.get().serial, n=1)
     log = {
         "drive_failed": log.replace(b"   nvme0n1 | Erased |", b"!  nvme0n1 |-FAILED-|"),
-        "verify_errors": log.replace(b"   nvme0n1 |           0 |                    0 |",
-                                     b"!  nvme0n1 |           0 |                    3 |"),
+        "verify_errors": log.replace(
+            b"   nvme0n1 |           0 |                    0 |", b"!  nvme0n1 |           0 |                    3 |"
+        ),
         "verify_off": log.replace(b"verify   = 1 (last pass)", b"verify   = 0 (off)"),
     }[failure]
     path = tmp_path / "nwipe.log"
@@ -175,7 +181,7 @@ def test_a_failing_wipe_log_never_lets_the_device_become_sanitised(vostro, alice
 def test_a_refused_wipe_log_records_nothing_and_the_gate_holds(vostro, alice, tmp_path):
     log = one_drive_log(system_serial=vostro.serial, drive_serial=vostro.media.get().serial, n=1)
     path = tmp_path / "partial.log"
-    path.write_bytes(log[:log.index(b"   nvme0n1 | Erased")])
+    path.write_bytes(log[: log.index(b"   nvme0n1 | Erased")])
     with pytest.raises(CommandError):
         call_command("import_wipe_log", str(path), "--operator", "alice")
     assert not SanitisationRecord.objects.exists()
@@ -194,9 +200,17 @@ def test_an_imported_passing_log_still_needs_the_second_technician(vostro, alice
 
 # The lending desk: a wipe from an earlier cycle does not count -------------------------------------
 
+
 def lend(device, borrower, branch, dina):  # noqa: F811 - the fixture's value, passed in
-    return loan_issue(device=device, borrower=borrower, site=branch, actor=dina, idempotency_key=uuid.uuid4(),
-                      signature_method="paper", signature_png=None)
+    return loan_issue(
+        device=device,
+        borrower=borrower,
+        site=branch,
+        actor=dina,
+        idempotency_key=uuid.uuid4(),
+        signature_method="paper",
+        signature_png=None,
+    )
 
 
 def test_a_returned_device_cannot_be_lent_again_until_wiped_again(lendable, borrower, branch, dina, alice, bob):  # noqa: F811
@@ -220,6 +234,7 @@ def test_a_device_forced_to_ready_with_an_old_wipe_is_refused_by_the_database(le
 
 
 # A raw ORM update from the shell ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", ["on_loan", "reserved", "gifted", "sanitised", "ready"])
 def test_raw_update_to_a_wiped_status_after_the_device_came_back_is_refused(ready_device, alice, status):

@@ -63,11 +63,14 @@ def test_site_option_and_user_option(db, depot, branch, alice, csv_file):
     assert device.site == branch and device.created_by == alice and device.events.get().actor == alice
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--site", "NOWHERE"], "There is no site with code 'NOWHERE'"),
-    (["--user", "ghost"], "There is no user 'ghost'"),
-    (["--lot", "x" * 51], "--lot may be at most 50 characters"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--site", "NOWHERE"], "There is no site with code 'NOWHERE'"),
+        (["--user", "ghost"], "There is no user 'ghost'"),
+        (["--lot", "x" * 51], "--lot may be at most 50 characters"),
+    ],
+)
 def test_bad_options_are_refused(db, depot, csv_file, args, message):
     with pytest.raises(CommandError, match=message):
         run(csv_file([laptop(1)]), *args)

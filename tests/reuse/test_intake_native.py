@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.intake.native import template_rows
 from reuse.intake.plan import plan_import
 from reuse.models import Counter, CustodyEvent, Device, DeviceImport, StorageMedium
@@ -24,8 +24,9 @@ def run_import(data: bytes, site, actor, **options):
 @pytest.mark.parametrize("bom", [False, True])
 @pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
 def test_reads_utf8_with_or_without_bom_and_any_line_ending(db, bom, newline):
-    data = native_csv([laptop(1, notes="Dent on lid"), laptop(2, model="Latitude 7400 – spare")],
-                      newline=newline, bom=bom)
+    data = native_csv(
+        [laptop(1, notes="Dent on lid"), laptop(2, model="Latitude 7400 – spare")], newline=newline, bom=bom
+    )
     plan = plan_import(data)
     assert plan.ok, plan.errors
     assert plan.format == "native"
@@ -68,13 +69,16 @@ def test_a_date_that_only_works_as_us_is_an_error_naming_the_us_format(db):
     assert "choose the US date format" in plan.errors[0].message
 
 
-@pytest.mark.parametrize(("date_format", "text", "expected"), [
-    ("us", "04/23/2025", datetime.date(2025, 4, 23)),
-    ("us", "4/5/25", datetime.date(2025, 4, 5)),
-    ("uk", "23/04/2025", datetime.date(2025, 4, 23)),
-    ("iso", "2025-04-23", datetime.date(2025, 4, 23)),
-    ("uk", "2025-04-23", datetime.date(2025, 4, 23)),  # unambiguous, so accepted in any format
-])
+@pytest.mark.parametrize(
+    ("date_format", "text", "expected"),
+    [
+        ("us", "04/23/2025", datetime.date(2025, 4, 23)),
+        ("us", "4/5/25", datetime.date(2025, 4, 5)),
+        ("uk", "23/04/2025", datetime.date(2025, 4, 23)),
+        ("iso", "2025-04-23", datetime.date(2025, 4, 23)),
+        ("uk", "2025-04-23", datetime.date(2025, 4, 23)),  # unambiguous, so accepted in any format
+    ],
+)
 def test_date_format_option(db, date_format, text, expected):
     plan = plan_import(native_csv([laptop(1, received_at=text)]), date_format=date_format)
     assert plan.ok, plan.errors
@@ -82,8 +86,9 @@ def test_date_format_option(db, date_format, text, expected):
 
 
 def test_iso_format_rejects_slashed_dates_and_nonsense_dates_are_errors(db):
-    plan = plan_import(native_csv([laptop(1, received_at="23/04/2025"), laptop(2, received_at="31/02/2025")]),
-                       date_format="iso")
+    plan = plan_import(
+        native_csv([laptop(1, received_at="23/04/2025"), laptop(2, received_at="31/02/2025")]), date_format="iso"
+    )
     assert problems(plan) == {(2, "Received date (L)"), (3, "Received date (L)")}
     plan = plan_import(native_csv([laptop(1, received_at="31/02/2025")]))
     assert "not a real date" in plan.errors[0].message
@@ -95,10 +100,14 @@ def test_received_date_in_the_future_is_refused(db):
     assert "in the future" in plan.errors[0].message
 
 
-@pytest.mark.parametrize(("field", "column"), [
-    ("serial", "Serial number (D)"), ("council_asset_number", "Council asset number (E)"),
-    ("drive1_serial", "Drive 1 serial (J)"),
-])
+@pytest.mark.parametrize(
+    ("field", "column"),
+    [
+        ("serial", "Serial number (D)"),
+        ("council_asset_number", "Council asset number (E)"),
+        ("drive1_serial", "Drive 1 serial (J)"),
+    ],
+)
 def test_excel_scientific_notation_is_rejected_with_a_clear_message(db, field, column):
     plan = plan_import(native_csv([laptop(1), laptop(2, **{field: "6.37702E+15"})]))
     assert problems(plan) == {(3, column)}
@@ -108,11 +117,15 @@ def test_excel_scientific_notation_is_rejected_with_a_clear_message(db, field, c
 
 def test_imei_is_luhn_checked_and_excel_mangling_caught(db):
     good = "490154203237518"
-    plan = plan_import(native_csv([
-        {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "49-015420-323751-8"},
-        {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "490154203237519"},
-        {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "3.54962E+14"},
-    ]))
+    plan = plan_import(
+        native_csv(
+            [
+                {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "49-015420-323751-8"},
+                {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "490154203237519"},
+                {"kind": "phone", "make": "Samsung", "model": "Galaxy A52", "imei": "3.54962E+14"},
+            ]
+        )
+    )
     assert plan.rows[0].fields["imei"] == good
     assert problems(plan) == {(3, "IMEI (D)"), (4, "IMEI (D)")}
     assert "check digit" in plan.rows[1].errors[0].message
@@ -132,8 +145,9 @@ def test_required_columns_and_cells(db):
 
 
 def test_unknown_duplicate_and_blank_headings(db):
-    data = (b"Type,Make,Model,Serial num,Serial number,serial,,\r\n"
-            b"laptop,Dell,X,a,b,c,,\r\nlaptop,Dell,Y,d,e,f,,oops\r\n")
+    data = (
+        b"Type,Make,Model,Serial num,Serial number,serial,,\r\nlaptop,Dell,X,a,b,c,,\r\nlaptop,Dell,Y,d,e,f,,oops\r\n"
+    )
     plan = plan_import(data)
     assert problems(plan) == {(1, "Serial num (D)"), (1, "serial (F)"), (3, "H (no heading)")}
     assert "also the heading of column E" in next(p.message for p in plan.errors if p.column == "serial (F)")
@@ -145,8 +159,9 @@ def test_a_row_with_more_cells_than_headings_is_reported(db):
 
 
 def test_every_row_needs_something_to_recognise_it_by(db):
-    plan = plan_import(native_csv([{"kind": "laptop", "make": "Dell", "model": "X"}], keys=["kind", "make", "model",
-                                                                                        "serial"]))
+    plan = plan_import(
+        native_csv([{"kind": "laptop", "make": "Dell", "model": "X"}], keys=["kind", "make", "model", "serial"])
+    )
     assert problems(plan) == {(2, "Serial number (D)")}
 
 
@@ -206,8 +221,13 @@ def test_imported_devices_are_received_with_a_first_custody_event_and_their_driv
     assert list(devices[1].media.values_list("kind", "capacity_gb")) == [("ssd", 256), ("hdd", 1000)]
     for device in devices:
         event = device.events.get()
-        assert (event.seq, event.from_status, event.to_status, event.actor, event.site) == (1, "", "received", alice,
-                                                                                            depot)
+        assert (event.seq, event.from_status, event.to_status, event.actor, event.site) == (
+            1,
+            "",
+            "received",
+            alice,
+            depot,
+        )
         assert event.reason == f"Received: CSV intake #{record.pk}"
         assert event.hash == event.compute_hash()
     call_command("verify_audit")

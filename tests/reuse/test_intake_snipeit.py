@@ -12,8 +12,7 @@ from tests.reuse.intake_support import FIXTURES, fixture, problems
 # Lines of assets-sample.csv whose purchase date only makes sense as month/day/year (e.g. 1/23/23).
 US_ONLY_LINES = [2, 3, 5, 6, 8, 9, 11, 12, 13, 16, 20, 21, 22, 23]
 # Lines of the broken files (CR-only line endings) whose Location holds bytes that are not UTF-8.
-NOT_UTF8_LINES = [12, 26, 32, 37, 45, 52, 68, 87, 88, 100, 111, 119, 124, 126, 127, 129, 151, 153, 161, 193, 200,
-                  201]
+NOT_UTF8_LINES = [12, 26, 32, 37, 45, 52, 68, 87, 88, 100, 111, 119, 124, 126, 127, 129, 151, 153, 161, 193, 200, 201]
 NO_SERIAL_LINES = [13, 35, 50, 69, 78, 79, 83, 90, 91, 107, 118, 125, 133, 153, 155, 166, 201]
 
 
@@ -24,11 +23,18 @@ def test_good_sample_with_us_dates_imports_22_devices(db, depot, alice):
     assert sorted(devices.values_list("kind", flat=True)) == ["laptop"] * 21 + ["other"]  # "Robby" is not a laptop
     first = devices.first()
     assert (first.council_asset_number, first.make, first.model, first.serial) == (
-        "ICC-2065556", "Berge Inc", 'Macbook Pro 13"', "")
+        "ICC-2065556",
+        "Berge Inc",
+        'Macbook Pro 13"',
+        "",
+    )
     assert first.source_department == "Abshire and Sons"
-    assert first.notes.splitlines()[:4] == ["Model number: 1786VM80X07", "Snipe-IT name: Backhoe",
-                                            "Snipe-IT location: Wilkinson, Waters and Kerluke",
-                                            "Purchased: 23/01/2023"]
+    assert first.notes.splitlines()[:4] == [
+        "Model number: 1786VM80X07",
+        "Snipe-IT name: Backhoe",
+        "Snipe-IT location: Wilkinson, Waters and Kerluke",
+        "Purchased: 23/01/2023",
+    ]
     assert {d.status for d in devices} == {"received"} and {d.site for d in devices} == {depot}
     assert Device.objects.get(council_asset_number="WBH-2841795").make == "Botsford, Boyle and Herzog"  # quoted comma
 
@@ -44,9 +50,13 @@ def test_good_sample_explains_the_missing_serial_column_and_the_people_columns(d
     plan = plan_import(fixture("assets-sample.csv"), date_format="us")
     assert plan.ok and plan.format == "snipeit"
     assert "no Serial column" in plan.warnings[0].message
-    assert plan.personal_columns == ["Checked Out To: Username (P)", "Checked Out To: First Name (Q)",
-                                     "Checked Out To: Last Name (R)", "Checked Out To: Email (S)",
-                                     "Checked Out To: Location (T)"]
+    assert plan.personal_columns == [
+        "Checked Out To: Username (P)",
+        "Checked Out To: First Name (Q)",
+        "Checked Out To: Last Name (R)",
+        "Checked Out To: Email (S)",
+        "Checked Out To: Location (T)",
+    ]
     ambiguous = plan.warnings[1]
     assert (ambiguous.line, ambiguous.column) == (4, "Purchase Date (M)")
     assert "8 dates" in ambiguous.message and "can only be month/day/year" in ambiguous.message
@@ -103,11 +113,19 @@ def test_broken_samples_import_nothing_from_the_command(db, depot):
     assert Device.objects.count() == 0 and DeviceImport.objects.count() == 0
 
 
-@pytest.mark.parametrize(("texts", "kind"), [
-    (("Laptops", "", ""), "laptop"), (("Mobile Phones", "", ""), "phone"), (("Tablets", "iPad Air", ""), "tablet"),
-    (("Desktops", "", ""), "desktop"), (("Mobile hotspots", "", ""), "hotspot"), (("Misc", "iPhone 12", ""), "phone"),
-    (("Misc", "Latitude 5490", ""), "laptop"), (("Printers", "LaserJet", ""), None),
-])
+@pytest.mark.parametrize(
+    ("texts", "kind"),
+    [
+        (("Laptops", "", ""), "laptop"),
+        (("Mobile Phones", "", ""), "phone"),
+        (("Tablets", "iPad Air", ""), "tablet"),
+        (("Desktops", "", ""), "desktop"),
+        (("Mobile hotspots", "", ""), "hotspot"),
+        (("Misc", "iPhone 12", ""), "phone"),
+        (("Misc", "Latitude 5490", ""), "laptop"),
+        (("Printers", "LaserJet", ""), None),
+    ],
+)
 def test_categories_and_models_map_to_device_types(texts, kind):
     assert guess_kind(*texts) == kind
 
@@ -116,8 +134,10 @@ def test_the_preview_tells_each_repeated_problem_once_with_its_lines(db):
     plan = plan_import(fixture("assets-sample-BAD.csv"), date_format="us")
     groups = [str(g) for g in plan.error_groups]
     assert len(groups) == 4
-    assert groups[2] == ("Line 2, column Model Number (I): “6.37702E+15” is a number Excel has turned into scientific "
-                         "notation, and the original digits are lost. Take the value from the source system again and "
-                         "format the column as Text in Excel. The same problem is on 199 more lines: 3 to 201.")
+    assert groups[2] == (
+        "Line 2, column Model Number (I): “6.37702E+15” is a number Excel has turned into scientific "
+        "notation, and the original digits are lost. Take the value from the source system again and "
+        "format the column as Text in Excel. The same problem is on 199 more lines: 3 to 201."
+    )
     assert groups[3].startswith("Line 12, column Location (L): “Luts")
     assert groups[3].endswith("The same problem is on 21 more lines: 26, 32, 37, 45, 52, 68 and 15 more.")

@@ -12,13 +12,15 @@ from django.utils import timezone
 from reuse.intake.native import COLUMNS
 from reuse.intake.plan import plan_import
 from reuse.models import Device, DeviceImport
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.reuse.intake_support import fixture, laptop, native_csv
 
 
 def upload(client, data: bytes, site, name="devices.csv", date_format="uk", lot=""):
-    return client.post(reverse("reuse:intake"), {"file": SimpleUploadedFile(name, data, "text/csv"),
-                                                 "site": site.pk, "date_format": date_format, "lot": lot})
+    return client.post(
+        reverse("reuse:intake"),
+        {"file": SimpleUploadedFile(name, data, "text/csv"), "site": site.pk, "date_format": date_format, "lot": lot},
+    )
 
 
 @pytest.fixture
@@ -131,8 +133,9 @@ def test_only_it_may_use_intake(client, depot, dina, carl, nobody, username):
 
 def test_intake_is_in_the_menu_for_it_only(client, alice, carl):
     client.force_login(alice)
-    assert ("Intake", reverse("reuse:intake")) in [(i["label"], i["url"]) for i in
-                                                    client.get(reverse("reuse:intake")).context["navigation"]]
+    assert ("Intake", reverse("reuse:intake")) in [
+        (i["label"], i["url"]) for i in client.get(reverse("reuse:intake")).context["navigation"]
+    ]
     page = client.get(reverse("reuse:intake"))
     assert [i["label"] for i in page.context["navigation"] if i["current"]] == ["Intake"]
     other = make_user("carla", None)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from reuse.models import CustodyEvent, Device
 from reuse.services.lifecycle import device_transition
 from reuse.views.inventory import safe_cell
-from tests.reuse.test_lifecycle import force_status
+from tests.factories import force_status
 
 URL = "/devices/"
 
@@ -32,12 +32,29 @@ def stock(make_device, branch, other_branch):
     now = timezone.now()
     devices = {
         "old_laptop": make_device(ram_gb=4, storage_gb=128, grade="C", serial="OLD1", model="Latitude 5490"),
-        "big_laptop": make_device(ram_gb=16, storage_gb=512, grade="A", serial="BIG1", model="ThinkPad X1 Carbon",
-                                  make="Lenovo", site=branch, lot="LOT-A"),
-        "desktop": make_device(kind="desktop", ram_gb=8, storage_gb=256, serial="DESK1", model="OptiPlex 7060",
-                               site=other_branch),
-        "phone": make_device(kind="phone", media=0, imei="490154203237518", ram_gb=4, storage_gb=64,
-                             model="Galaxy A52", make="Samsung", serial=""),
+        "big_laptop": make_device(
+            ram_gb=16,
+            storage_gb=512,
+            grade="A",
+            serial="BIG1",
+            model="ThinkPad X1 Carbon",
+            make="Lenovo",
+            site=branch,
+            lot="LOT-A",
+        ),
+        "desktop": make_device(
+            kind="desktop", ram_gb=8, storage_gb=256, serial="DESK1", model="OptiPlex 7060", site=other_branch
+        ),
+        "phone": make_device(
+            kind="phone",
+            media=0,
+            imei="490154203237518",
+            ram_gb=4,
+            storage_gb=64,
+            model="Galaxy A52",
+            make="Samsung",
+            serial="",
+        ),
     }
     Device.objects.filter(pk=devices["old_laptop"].pk).update(received_at=now - datetime.timedelta(days=40))
     Device.objects.filter(pk=devices["desktop"].pk).update(received_at=now - datetime.timedelta(days=10))
@@ -45,19 +62,22 @@ def stock(make_device, branch, other_branch):
     return devices
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("status=ready", ["big_laptop"]),
-    ("kind=laptop", ["old_laptop", "big_laptop"]),
-    ("kind=laptop&min_ram=8", ["big_laptop"]),
-    ("min_ram=8", ["big_laptop", "desktop"]),
-    ("min_storage=256", ["big_laptop", "desktop"]),
-    ("grade=C", ["old_laptop"]),
-    ("lot=LOT-A", ["big_laptop"]),
-    ("q=optiplex", ["desktop"]),
-    ("q=big1", ["big_laptop"]),
-    ("q=lenovo+carbon", []),  # every word must match tag, serial, model or asset number; "lenovo" is the make
-    ("q=x1+carbon", ["big_laptop"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=ready", ["big_laptop"]),
+        ("kind=laptop", ["old_laptop", "big_laptop"]),
+        ("kind=laptop&min_ram=8", ["big_laptop"]),
+        ("min_ram=8", ["big_laptop", "desktop"]),
+        ("min_storage=256", ["big_laptop", "desktop"]),
+        ("grade=C", ["old_laptop"]),
+        ("lot=LOT-A", ["big_laptop"]),
+        ("q=optiplex", ["desktop"]),
+        ("q=big1", ["big_laptop"]),
+        ("q=lenovo+carbon", []),  # every word must match tag, serial, model or asset number; "lenovo" is the make
+        ("q=x1+carbon", ["big_laptop"]),
+    ],
+)
 def test_filters(it_client, stock, query, expected):
     response = it_client.get(f"{URL}?{query}")
     assert sorted(tags(response)) == sorted(stock[name].asset_tag for name in expected)
@@ -87,13 +107,16 @@ def test_a_bad_filter_value_is_reported_not_a_crash(it_client, stock):
     assert "<title>Error: Inventory" in response.content.decode()
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("ram", ["old_laptop", "phone", "desktop", "big_laptop", "unknown"]),  # ties by tag; blanks last
-    ("-ram", ["big_laptop", "desktop", "old_laptop", "phone", "unknown"]),
-    ("-storage", ["big_laptop", "desktop", "old_laptop", "phone", "unknown"]),
-    ("received", ["old_laptop", "desktop", "big_laptop", "phone", "unknown"]),
-    ("site", ["big_laptop", "old_laptop", "phone", "unknown", "desktop"]),  # Central, Civic Centre, Northgate
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("ram", ["old_laptop", "phone", "desktop", "big_laptop", "unknown"]),  # ties by tag; blanks last
+        ("-ram", ["big_laptop", "desktop", "old_laptop", "phone", "unknown"]),
+        ("-storage", ["big_laptop", "desktop", "old_laptop", "phone", "unknown"]),
+        ("received", ["old_laptop", "desktop", "big_laptop", "phone", "unknown"]),
+        ("site", ["big_laptop", "old_laptop", "phone", "unknown", "desktop"]),  # Central, Civic Centre, Northgate
+    ],
+)
 def test_sorting_by_column(it_client, stock, make_device, sort, expected):
     stock["unknown"] = make_device(kind="other", media=0, serial="UNK1")
     assert tags(it_client.get(f"{URL}?sort={sort}")) == [stock[name].asset_tag for name in expected]
@@ -120,8 +143,9 @@ def test_paging_and_page_size(it_client, make_device):
 
 
 @pytest.mark.parametrize("per_page", [25, 200])
-def test_at_most_ten_queries_whatever_the_page_size(it_client, make_device, branch, django_assert_max_num_queries,
-                                                    per_page):
+def test_at_most_ten_queries_whatever_the_page_size(
+    it_client, make_device, branch, django_assert_max_num_queries, per_page
+):
     for n in range(60):
         make_device(media=0, site=branch if n % 2 else None)
     with django_assert_max_num_queries(10):
@@ -129,8 +153,9 @@ def test_at_most_ten_queries_whatever_the_page_size(it_client, make_device, bran
     assert len(tags(response)) == min(60, per_page)
 
 
-def test_desk_staff_see_only_their_branches_devices_and_no_bulk_actions(client, dina, stock, branch,
-                                                                        django_assert_max_num_queries):
+def test_desk_staff_see_only_their_branches_devices_and_no_bulk_actions(
+    client, dina, stock, branch, django_assert_max_num_queries
+):
     client.force_login(dina)
     with django_assert_max_num_queries(10):
         response = client.get(URL)
@@ -156,15 +181,21 @@ def test_people_without_a_role_cannot_see_the_inventory(client, nobody):
 
 def test_bulk_move_moves_each_device_with_a_custody_event(it_client, stock, other_branch, alice):
     chosen = [stock["old_laptop"], stock["big_laptop"]]
-    response = it_client.post(reverse("reuse:device-bulk-move"), {
-        "device": [d.pk for d in chosen], "site": other_branch.pk, "next": f"{URL}?kind=laptop"})
+    response = it_client.post(
+        reverse("reuse:device-bulk-move"),
+        {"device": [d.pk for d in chosen], "site": other_branch.pk, "next": f"{URL}?kind=laptop"},
+    )
     assert response.url == f"{URL}?kind=laptop"
     for device in chosen:
         device.refresh_from_db()
         assert device.site == other_branch
         event = device.events.order_by("-seq").first()
-        assert (event.from_status, event.to_status, event.site, event.actor) == (device.status, device.status,
-                                                                                 other_branch, alice)
+        assert (event.from_status, event.to_status, event.site, event.actor) == (
+            device.status,
+            device.status,
+            other_branch,
+            alice,
+        )
 
 
 def test_bulk_move_leaves_devices_on_loan_and_reports_them(it_client, ready_device, other_branch, make_device):
@@ -172,8 +203,9 @@ def test_bulk_move_leaves_devices_on_loan_and_reports_them(it_client, ready_devi
     device_transition(device=lent, to_status="on_loan", actor=None)
     other = make_device()
     events = CustodyEvent.objects.count()
-    response = it_client.post(reverse("reuse:device-bulk-move"), {"device": [lent.pk, other.pk],
-                                                                  "site": other_branch.pk}, follow=True)
+    response = it_client.post(
+        reverse("reuse:device-bulk-move"), {"device": [lent.pk, other.pk], "site": other_branch.pk}, follow=True
+    )
     lent.refresh_from_db()
     other.refresh_from_db()
     assert lent.site != other_branch and other.site == other_branch
@@ -188,8 +220,10 @@ def test_bulk_move_needs_devices_and_a_site(it_client, stock):
 
 
 def test_bulk_move_ignores_an_offsite_return_address(it_client, stock, branch):
-    response = it_client.post(reverse("reuse:device-bulk-move"), {
-        "device": [stock["phone"].pk], "site": branch.pk, "next": "https://evil.example/"})
+    response = it_client.post(
+        reverse("reuse:device-bulk-move"),
+        {"device": [stock["phone"].pk], "site": branch.pk, "next": "https://evil.example/"},
+    )
     assert response.url == URL
 
 
@@ -226,10 +260,17 @@ def test_export_is_the_filtered_list_not_just_one_page(it_client, stock):
 
 
 def test_export_neutralises_spreadsheet_formulas(it_client, make_device):
-    make_device(make="=HYPERLINK(\"http://evil.example\",\"x\")", model="+SUM(A1:A9)", serial="-2+3",
-                lot="@cmd", source_department="\tTab", cpu="\rCR", media=0)
+    make_device(
+        make='=HYPERLINK("http://evil.example","x")',
+        model="+SUM(A1:A9)",
+        serial="-2+3",
+        lot="@cmd",
+        source_department="\tTab",
+        cpu="\rCR",
+        media=0,
+    )
     row = read_export(it_client.get(reverse("reuse:device-export")))[1]
-    assert row[2] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert row[2] == '\'=HYPERLINK("http://evil.example","x")'
     assert row[3] == "'+SUM(A1:A9)"
     assert row[4] == "'-2+3"
     assert row[17] == "'@cmd"
@@ -237,10 +278,22 @@ def test_export_neutralises_spreadsheet_formulas(it_client, make_device):
     assert row[10] == "'\rCR"
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=1", "'\t=1"), ("\rx", "'\rx"),
-    ("Dell", "Dell"), ("a=b", "a=b"), (None, ""), (8, "8"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("\rx", "'\rx"),
+        ("Dell", "Dell"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (8, "8"),
+        ("", ""),
+    ],
+)
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
 

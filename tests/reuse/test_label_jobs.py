@@ -15,8 +15,9 @@ from tests.reuse.labelcheck import assert_codes_in_cells
 @pytest.fixture
 def job(many_devices, l7160, depot_printer, alice, media_root):
     many_devices(50)
-    return label_job_create(template=l7160, items=label_items_for_devices(Device.objects.all()), skip=4,
-                            printer=depot_printer, actor=alice)
+    return label_job_create(
+        template=l7160, items=label_items_for_devices(Device.objects.all()), skip=4, printer=depot_printer, actor=alice
+    )
 
 
 def test_the_task_renders_the_pdf_and_reports_progress(job, l7160, monkeypatch):
@@ -36,8 +37,14 @@ def test_the_task_renders_the_pdf_and_reports_progress(job, l7160, monkeypatch):
     assert job.started_at <= job.finished_at
     with job.file.open("rb") as handle:
         pdf = handle.read()
-    assert_codes_in_cells(pdf, l7160, [d.label_url for d in Device.objects.order_by("asset_tag")], skip=4,
-                          offset_x=job.printer.offset_x_mm, offset_y=job.printer.offset_y_mm)
+    assert_codes_in_cells(
+        pdf,
+        l7160,
+        [d.label_url for d in Device.objects.order_by("asset_tag")],
+        skip=4,
+        offset_x=job.printer.offset_x_mm,
+        offset_y=job.printer.offset_y_mm,
+    )
 
 
 def test_a_job_runs_once(job):
@@ -49,7 +56,8 @@ def test_a_job_left_running_by_a_dead_worker_is_picked_up_again(job, settings):
     LabelJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
     assert label_job_run(job_id=job.pk) is None  # still within the task timeout: someone may be on it
     LabelJob.objects.filter(pk=job.pk).update(
-        started_at=timezone.now() - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1))
+        started_at=timezone.now() - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1)
+    )
     assert label_job_run(job_id=job.pk).status == "done"
 
 
@@ -73,8 +81,9 @@ def test_an_unexpected_error_fails_the_job_without_leaking_details(job, monkeypa
     assert "secret" not in job.error and "went wrong while drawing" in job.error
 
 
-def test_the_task_is_queued_only_after_the_job_is_saved(many_devices, l7160, alice, media_root,
-                                                        django_capture_on_commit_callbacks):
+def test_the_task_is_queued_only_after_the_job_is_saved(
+    many_devices, l7160, alice, media_root, django_capture_on_commit_callbacks
+):
     many_devices(3)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = label_job_create(template=l7160, items=label_items_for_devices(Device.objects.all()), actor=alice)

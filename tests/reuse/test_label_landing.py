@@ -20,9 +20,15 @@ def test_staff_land_on_the_device(client, make_device, alice):
     assert response["Location"] == f"/devices/{device.asset_tag}/"
 
 
-def test_lower_case_tag_still_resolves(client, make_device):
+def test_lower_case_tag_still_resolves(client, make_device, alice):
+    """Scanners and people type tags in lower case: the same device's public page, and staff still land on it."""
     device = make_device()
-    assert client.get(f"/d/{device.asset_tag.lower()}").status_code == 200
+    response = client.get(f"/d/{device.asset_tag.lower()}")
+    assert response.status_code == 200
+    assert response.context["device"] == device
+    assert f"Quote the asset number <strong>{device.asset_tag}</strong>" in response.content.decode()
+    client.force_login(alice)
+    assert client.get(f"/d/{device.asset_tag.lower()}")["Location"] == f"/devices/{device.asset_tag}/"
 
 
 def test_unknown_tag_is_404(client, db):
@@ -30,6 +36,13 @@ def test_unknown_tag_is_404(client, db):
 
 
 def test_staff_without_a_role_get_the_public_page(client, make_device, nobody):
-    device = make_device()
+    """Signed in is not enough: without a staff role the label shows what anyone sees, nothing more."""
+    device = make_device(serial="SN-SECRET-456")
     client.force_login(nobody)
-    assert client.get(f"/d/{device.asset_tag}").status_code == 200
+    response = client.get(f"/d/{device.asset_tag}")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "reuse/device_public.html"
+    body = response.content.decode()
+    assert "This device belongs to" in body and device.asset_tag in body
+    for private in ("SN-SECRET-456", "Latitude", f"/devices/{device.asset_tag}/"):
+        assert private not in body

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from reuse.labels.pdf import LabelItem, render_labels
+from reuse.labels.pdf import LabelItem
 from reuse.models import LabelCode, LabelTemplate, label_url
 from reuse.services.labels import label_items_for_devices, labels_render
 from tests.reuse.labelcheck import assert_codes_in_cells, page_sizes_mm, pdf_text
@@ -16,8 +16,14 @@ def test_two_sheets_on_l7160_with_skip_and_printer_offsets(many_devices, l7160, 
     pdf, sheets = labels_render(template=l7160, items=items, skip=5, printer=depot_printer)
     assert sheets == 2
     assert [tuple(round(v) for v in size) for size in page_sizes_mm(pdf)] == [(210, 297), (210, 297)]
-    assert_codes_in_cells(pdf, l7160, [d.label_url for d in sorted(devices, key=lambda d: d.asset_tag)], skip=5,
-                          offset_x=Decimal("1.50"), offset_y=Decimal("-1.00"))
+    assert_codes_in_cells(
+        pdf,
+        l7160,
+        [d.label_url for d in sorted(devices, key=lambda d: d.asset_tag)],
+        skip=5,
+        offset_x=Decimal("1.50"),
+        offset_y=Decimal("-1.00"),
+    )
 
 
 def test_labels_show_tag_service_and_model(many_devices, l7160, settings):
@@ -68,9 +74,20 @@ def test_continuous_roll_gives_one_page_per_label(many_devices, db):
 
 def test_a_new_tall_label_size_puts_the_code_above_the_text(many_devices, db):
     square = LabelTemplate.objects.create(
-        code="SQ50", name="50 mm squares", page_width_mm=210, page_height_mm=297, columns=4, rows=5,
-        label_width_mm=45, label_height_mm=50, top_margin_mm=10, left_margin_mm=10, horizontal_pitch_mm=48,
-        vertical_pitch_mm=55, show_type_model=True)
+        code="SQ50",
+        name="50 mm squares",
+        page_width_mm=210,
+        page_height_mm=297,
+        columns=4,
+        rows=5,
+        label_width_mm=45,
+        label_height_mm=50,
+        top_margin_mm=10,
+        left_margin_mm=10,
+        horizontal_pitch_mm=48,
+        vertical_pitch_mm=55,
+        show_type_model=True,
+    )
     square.full_clean()
     assert not square.layout().beside
     many_devices(7)
@@ -82,29 +99,29 @@ def test_a_new_tall_label_size_puts_the_code_above_the_text(many_devices, db):
 
 def test_rendering_in_parallel_gives_the_same_labels(many_devices, l7160, monkeypatch):
     # The command line forks one renderer per core; the test runner's threads would normally stop it.
-    monkeypatch.setattr("reuse.parallel.can_fork", lambda: True)
+    monkeypatch.setattr("core.parallel.can_fork", lambda: True)
     many_devices(50)
     items = label_items_for_devices(_all_devices())
-    pdf, sheets = render_labels(template=l7160, items=items, skip=1, workers=2)
+    pdf, sheets = labels_render(template=l7160, items=items, skip=1, workers=2)
     assert sheets == 3
     assert_codes_in_cells(pdf, l7160, [item.url for item in items], skip=1)
 
 
 def test_each_code_is_encoded_once_and_kept(l7160, db):
     items = [LabelItem(tag=f"RLY-9{n:05d}", url=label_url(f"RLY-9{n:05d}")) for n in range(3)]
-    render_labels(template=l7160, items=items)
+    labels_render(template=l7160, items=items)
     assert LabelCode.objects.count() == 3
     cached = {code.url: bytes(code.png) for code in LabelCode.objects.all()}
-    render_labels(template=l7160, items=items)
+    labels_render(template=l7160, items=items)
     assert LabelCode.objects.count() == 3
     assert {code.url: bytes(code.png) for code in LabelCode.objects.all()} == cached
 
 
 def test_a_new_site_url_encodes_new_codes(l7160, settings, db):
     item = lambda: LabelItem(tag="RLY-900001", url=label_url("RLY-900001"))  # noqa: E731
-    render_labels(template=l7160, items=[item()])
+    labels_render(template=l7160, items=[item()])
     settings.SITE_URL = "https://relay.example.org"
-    pdf, _ = render_labels(template=l7160, items=[item()])
+    pdf, _ = labels_render(template=l7160, items=[item()])
     assert LabelCode.objects.count() == 2
     assert_codes_in_cells(pdf, l7160, ["https://relay.example.org/d/RLY-900001"])
 
@@ -135,7 +152,7 @@ def test_calibration_outlines_sit_on_the_cells_after_printer_offsets(l7160, depo
 
 
 def test_pdf_renderer_serves_only_the_images_it_was_handed():
-    from reuse.pdfrender import FetchRefused, SafeURLFetcher
+    from core.pdf import FetchRefused, SafeURLFetcher
 
     fetcher = SafeURLFetcher({"memory:qr/0": b"\x89PNG..."})
     assert fetcher.fetch("memory:qr/0").content_type == "image/png"

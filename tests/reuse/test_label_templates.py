@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from reuse.errors import DomainError
-from reuse.labels.layout import geometry_problems
+from core.errors import DomainError
+from reuse.labels.geometry import geometry_problems
 from reuse.labels.seed import seed_label_templates
 from reuse.models import LabelTemplate
 from reuse.services.labels import label_template_check, label_template_get
@@ -21,7 +21,12 @@ def test_shipped_sizes_are_seeded_with_the_published_geometry(db):
     assert (l7160.horizontal_pitch_mm, l7160.vertical_pitch_mm) == (D("66.04"), D("38.1"))
     counts = dict(LabelTemplate.objects.values_list("code", "rows"))
     assert {t.code: t.per_sheet for t in LabelTemplate.objects.all()} == {
-        "L7160": 21, "L7163": 14, "L7162": 16, "L7651": 65, "QL62": 1}
+        "L7160": 21,
+        "L7163": 14,
+        "L7162": 16,
+        "L7651": 65,
+        "QL62": 1,
+    }
     assert counts["L7651"] == 13
     assert LabelTemplate.objects.get(code="QL62").is_roll
 
@@ -51,24 +56,47 @@ def test_seeding_again_adds_nothing_and_keeps_an_administrators_edits(db):
 
 
 def size(**changes) -> LabelTemplate:
-    fields = {"code": "TEST", "name": "Test", "page_width_mm": D(210), "page_height_mm": D(297), "columns": 3,
-              "rows": 7, "label_width_mm": D("63.5"), "label_height_mm": D("38.1"), "top_margin_mm": D("15.15"),
-              "left_margin_mm": D("7.25"), "horizontal_pitch_mm": D("66.04"), "vertical_pitch_mm": D("38.1"),
-              "corner_radius_mm": D(2), "padding_mm": D(2)}
+    fields = {
+        "code": "TEST",
+        "name": "Test",
+        "page_width_mm": D(210),
+        "page_height_mm": D(297),
+        "columns": 3,
+        "rows": 7,
+        "label_width_mm": D("63.5"),
+        "label_height_mm": D("38.1"),
+        "top_margin_mm": D("15.15"),
+        "left_margin_mm": D("7.25"),
+        "horizontal_pitch_mm": D("66.04"),
+        "vertical_pitch_mm": D("38.1"),
+        "corner_radius_mm": D(2),
+        "padding_mm": D(2),
+    }
     return LabelTemplate(**{**fields, **changes})
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"left_margin_mm": D("15")}, "__all__", "past the 210"),
-    ({"rows": 8}, "__all__", "past the 297"),
-    ({"horizontal_pitch_mm": D("60")}, "horizontal_pitch_mm", "overlap"),
-    ({"vertical_pitch_mm": D("30")}, "vertical_pitch_mm", "overlap"),
-    ({"corner_radius_mm": D("20")}, "corner_radius_mm", "half"),
-    ({"label_width_mm": D("12"), "label_height_mm": D("8"), "horizontal_pitch_mm": D("13"),
-      "vertical_pitch_mm": D("9")}, "__all__", "do not scan reliably"),
-    ({"label_width_mm": D("0")}, "label_width_mm", "more than 0"),
-    ({"top_margin_mm": D("-1")}, "top_margin_mm", "negative"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"left_margin_mm": D("15")}, "__all__", "past the 210"),
+        ({"rows": 8}, "__all__", "past the 297"),
+        ({"horizontal_pitch_mm": D("60")}, "horizontal_pitch_mm", "overlap"),
+        ({"vertical_pitch_mm": D("30")}, "vertical_pitch_mm", "overlap"),
+        ({"corner_radius_mm": D("20")}, "corner_radius_mm", "half"),
+        (
+            {
+                "label_width_mm": D("12"),
+                "label_height_mm": D("8"),
+                "horizontal_pitch_mm": D("13"),
+                "vertical_pitch_mm": D("9"),
+            },
+            "__all__",
+            "do not scan reliably",
+        ),
+        ({"label_width_mm": D("0")}, "label_width_mm", "more than 0"),
+        ({"top_margin_mm": D("-1")}, "top_margin_mm", "negative"),
+    ],
+)
 def test_labels_that_do_not_fit_are_refused(db, changes, field, words):
     with pytest.raises(ValidationError) as caught:
         size(**changes).full_clean()
@@ -100,9 +128,19 @@ def test_a_bad_template_saved_behind_the_admins_back_still_cannot_print(db):
 
 
 def test_roll_pages_are_as_long_as_a_label_and_its_margins(db):
-    roll = size(code="ROLL", page_width_mm=D(62), page_height_mm=None, columns=1, rows=1, label_width_mm=D(58),
-                label_height_mm=D(29), top_margin_mm=D(1), left_margin_mm=D(2), horizontal_pitch_mm=D(58),
-                vertical_pitch_mm=D(29))
+    roll = size(
+        code="ROLL",
+        page_width_mm=D(62),
+        page_height_mm=None,
+        columns=1,
+        rows=1,
+        label_width_mm=D(58),
+        label_height_mm=D(29),
+        top_margin_mm=D(1),
+        left_margin_mm=D(2),
+        horizontal_pitch_mm=D(58),
+        vertical_pitch_mm=D(29),
+    )
     roll.full_clean()
     assert roll.layout().page_height == 31
 

@@ -1,7 +1,11 @@
 """The label pages: who may use them, the hand-over from the inventory, and what bad input gets."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reuse.models import Device, LabelJob, LabelTemplate
 from tests.reuse.labelcheck import assert_codes_in_cells, decode_pdf, pdf_text
@@ -27,8 +31,10 @@ def test_inventory_selection_is_handed_over_then_printed(client, alice, many_dev
     assert page.status_code == 200
     assert f"2 devices chosen: {chosen[0].asset_tag}, {chosen[1].asset_tag}" in body
     assert body.count('name="device"') == 2
-    response = client.post(reverse("reuse:label-print"), {"step": "print", "device": [d.pk for d in chosen],
-                                                          "template": l7160.pk, "skip": "7"})
+    response = client.post(
+        reverse("reuse:label-print"),
+        {"step": "print", "device": [d.pk for d in chosen], "template": l7160.pk, "skip": "7"},
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="labels-L7160.pdf"'
     assert_codes_in_cells(response.content, l7160, [d.label_url for d in chosen], skip=7)
@@ -45,10 +51,17 @@ def test_one_device_page_offers_its_label(client, alice, dina, make_device, bran
 def test_the_printers_usual_size_and_offsets_are_used(client, alice, many_devices, depot_printer, l7160):
     device = many_devices(1)[0]
     client.force_login(alice)
-    response = client.post(reverse("reuse:label-print"), {"step": "print", "tags": device.asset_tag, "template": "",
-                                                          "printer": depot_printer.pk})
-    assert_codes_in_cells(response.content, l7160, [device.label_url], offset_x=depot_printer.offset_x_mm,
-                          offset_y=depot_printer.offset_y_mm)
+    response = client.post(
+        reverse("reuse:label-print"),
+        {"step": "print", "tags": device.asset_tag, "template": "", "printer": depot_printer.pk},
+    )
+    assert_codes_in_cells(
+        response.content,
+        l7160,
+        [device.label_url],
+        offset_x=depot_printer.offset_x_mm,
+        offset_y=depot_printer.offset_y_mm,
+    )
     # Remembered for next time.
     form = client.get(reverse("reuse:label-print")).context["form"]
     assert (form.initial["template"], form.initial["printer"]) == (l7160.pk, depot_printer.pk)
@@ -62,13 +75,15 @@ def test_printing_by_status(client, alice, many_devices, ready_device, l7160):
     assert [code.text for code in decode_pdf(response.content)] == [ready.label_url]
 
 
-def test_more_than_two_sheets_become_a_background_job(client, alice, many_devices, l7160, media_root,
-                                                      django_capture_on_commit_callbacks):
+def test_more_than_two_sheets_become_a_background_job(
+    client, alice, many_devices, l7160, media_root, django_capture_on_commit_callbacks
+):
     many_devices(43)
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reuse:label-print"), {"step": "print", "status": "received",
-                                                              "template": l7160.pk})
+        response = client.post(
+            reverse("reuse:label-print"), {"step": "print", "status": "received", "template": l7160.pk}
+        )
     job = LabelJob.objects.get()
     assert response["Location"] == reverse("reuse:label-job", args=[job.pk])
     assert (job.count, job.status, job.created_by) == (43, "done", alice)
@@ -77,13 +92,16 @@ def test_more_than_two_sheets_become_a_background_job(client, alice, many_device
     assert "Printing 43 labels on 3 sheets" in page.content.decode()
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({}, "tags", "Enter asset tags or choose a status"),
-    ({"tags": "X", "status": "ready"}, "status", "not both"),
-    ({"status": "ready", "skip": "21"}, "skip", "skip between 0 and 20"),
-    ({"status": "ready", "skip": "-3"}, "skip", "greater than or equal to 0"),
-    ({"status": "ready", "template": ""}, "template", "Choose a label size"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({}, "tags", "Enter asset tags or choose a status"),
+        ({"tags": "X", "status": "ready"}, "status", "not both"),
+        ({"status": "ready", "skip": "21"}, "skip", "skip between 0 and 20"),
+        ({"status": "ready", "skip": "-3"}, "skip", "greater than or equal to 0"),
+        ({"status": "ready", "template": ""}, "template", "Choose a label size"),
+    ],
+)
 def test_bad_choices_get_a_form_error_and_no_pdf(client, alice, l7160, data, field, message):
     client.force_login(alice)
     response = client.post(reverse("reuse:label-print"), {"step": "print", "template": l7160.pk, **data})
@@ -97,8 +115,9 @@ def test_bad_choices_get_a_form_error_and_no_pdf(client, alice, l7160, data, fie
 def test_unknown_tags_and_empty_selections_are_explained(client, alice, l7160, many_devices):
     many_devices(1)
     client.force_login(alice)
-    response = client.post(reverse("reuse:label-print"), {"step": "print", "tags": "RLY-424242 nope",
-                                                          "template": l7160.pk})
+    response = client.post(
+        reverse("reuse:label-print"), {"step": "print", "tags": "RLY-424242 nope", "template": l7160.pk}
+    )
     assert "No device or pre-printed label has the tag RLY-424242, NOPE." in response.content.decode()
     response = client.post(reverse("reuse:label-print"), {"step": "print", "status": "lost", "template": l7160.pk})
     assert "nothing to print" in response.content.decode()
@@ -108,8 +127,9 @@ def test_a_size_that_no_longer_fits_is_refused_on_the_page(client, alice, many_d
     device = many_devices(1)[0]
     LabelTemplate.objects.filter(pk=l7160.pk).update(top_margin_mm=50)
     client.force_login(alice)
-    response = client.post(reverse("reuse:label-print"), {"step": "print", "tags": device.asset_tag,
-                                                          "template": l7160.pk})
+    response = client.post(
+        reverse("reuse:label-print"), {"step": "print", "tags": device.asset_tag, "template": l7160.pk}
+    )
     assert response["Content-Type"].startswith("text/html")
     assert "cannot be printed" in response.content.decode()
 
@@ -139,12 +159,30 @@ def test_calibration_page_from_a_printer_link(client, ada, depot_printer, l7160)
     assert "printer +1.50 mm" in text and "printer -1.00 mm" in text
 
 
-def test_print_page_query_count_does_not_grow_with_jobs(client, alice, l7160, django_assert_max_num_queries):
-    for _ in range(8):
-        LabelJob.objects.create(template=l7160, created_by=alice, count=1, tags=["RLY-000001"])
+def test_print_page_query_count_does_not_grow_with_jobs(client, alice, bob, l7160, django_assert_max_num_queries):
+    """The page lists this person's five latest batches, with their size and state, in a fixed number of queries."""
+    now = timezone.now()
+    jobs = [
+        LabelJob.objects.create(
+            template=l7160,
+            created_by=alice,
+            count=n + 1,
+            tags=["RLY-000001"],
+            status=LabelJob.Status.DONE if n % 2 else LabelJob.Status.FAILED,
+            created_at=now - datetime.timedelta(minutes=n),
+        )
+        for n in range(8)
+    ]
+    LabelJob.objects.create(template=l7160, created_by=bob, count=99, tags=["RLY-000001"])
     client.force_login(alice)
     with django_assert_max_num_queries(14):
-        client.get(reverse("reuse:label-print"))
+        response = client.get(reverse("reuse:label-print"))
+    assert list(response.context["jobs"]) == jobs[:5]  # the newest first
+    body = response.content.decode()
+    shown = re.findall(r'href="/devices/labels/jobs/(\d+)/"', body)
+    assert shown == [str(job.pk) for job in response.context["jobs"]]
+    assert "govuk-tag--green" in body and "govuk-tag--red" in body
+    assert ">99<" not in body  # bob's batch is his own
 
 
 def test_labels_is_the_current_menu_item(client, alice):

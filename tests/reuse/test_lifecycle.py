@@ -2,21 +2,16 @@ import itertools
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, DeviceStatus
-from reuse.services.lifecycle import TRANSITIONS, device_move, device_transition
-from tests.conftest import record_wipe, wipe_all
+from reuse.services.audit import audit_verify
+from reuse.services.lifecycle import TRANSITIONS, Step, device_move, device_transition, devices_create
+from tests.factories import force_status, record_wipe, wipe_all
 
 ALL = [s.value for s in DeviceStatus]
 PAIRS = list(itertools.product(ALL, ALL))
-
-
-def force_status(device, status):
-    """Put a device straight into `status` for a test, as if its history had happened."""
-    wiped = status in {"sanitised", "repair", "ready", "reserved", "on_loan", "gifted"}
-    Device.objects.filter(pk=device.pk).update(status=status, sanitised_cycle=device.cycle if wiped else None)
-    device.refresh_from_db()
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), PAIRS)
@@ -103,9 +98,17 @@ def test_phone_needs_the_complete_reset_checklist(make_device, alice, bob):
     from reuse.models import ResetChecklist
 
     phone = make_device(kind="phone", media=0, imei="356938035643809")
-    ResetChecklist.objects.create(device=phone, cycle=phone.cycle, encryption_on=True, factory_reset=True,
-                                  activation_lock_removed=False, sim_removed=True, sd_removed=True,
-                                  operator=alice, verified_by=bob)
+    ResetChecklist.objects.create(
+        device=phone,
+        cycle=phone.cycle,
+        encryption_on=True,
+        factory_reset=True,
+        activation_lock_removed=False,
+        sim_removed=True,
+        sd_removed=True,
+        operator=alice,
+        verified_by=bob,
+    )
     with pytest.raises(DomainError) as err:
         device_transition(device=phone, to_status="sanitised", actor=alice)
     assert "activation lock" in err.value.message
@@ -198,3 +201,33 @@ def test_changes_are_announced_after_commit(ready_device, alice, branch, django_
         assert seen[-1] == ("ready", "ready", branch.pk)
     finally:
         device_changed.disconnect(listener)
+
+
+def test_a_bulk_history_is_checked_step_by_step_and_sets_the_status_fields(depot, alice):
+    at = timezone.now()
+    returned = [Step(s, at, alice, depot, "demo") for s in ("received", "sanitised", "ready", "on_loan", "received")]
+    device = Device(asset_tag="RLY-900001", kind="laptop", make="Dell", model="Latitude 5490", site=depot)
+    devices_create([(device, returned)])
+    device.refresh_from_db()
+    # Back from a loan: a new intake cycle, and the old wipe no longer stands.
+    assert (device.status, device.cycle, device.sanitised_cycle, device.wipe_stands) == ("received", 2, 1, False)
+    assert [(e.from_status, e.to_status) for e in device.events.order_by("seq")] == [
+        ("", "received"),
+        ("received", "sanitised"),
+        ("sanitised", "ready"),
+        ("ready", "on_loan"),
+        ("on_loan", "received"),
+    ]
+    assert audit_verify() == (5, [])
+
+
+def test_a_bulk_history_with_an_illegal_step_writes_nothing(depot, alice):
+    at = timezone.now()
+    skips_the_wipe = [Step(s, at, alice, depot) for s in ("received", "ready")]
+    good = Device(asset_tag="RLY-900001", kind="laptop", make="Dell", model="A", site=depot)
+    bad = Device(asset_tag="RLY-900002", kind="laptop", make="Dell", model="B", site=depot)
+    with pytest.raises(DomainError) as refused:
+        devices_create([(good, [Step("received", at, alice, depot)]), (bad, skips_the_wipe)])
+    assert refused.value.code == "transition_not_allowed"
+    assert "RLY-900002" in refused.value.message
+    assert not Device.objects.exists()

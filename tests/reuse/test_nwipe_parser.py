@@ -38,7 +38,11 @@ def test_reads_both_drives_with_full_serials_not_the_truncated_table(text):
     assert sda.size_bytes == 320072933376
     # Drive Status cuts the model to "BC501 NVMe SK hyn": the model comes from the Found line.
     assert (nvme.name, nvme.bus, nvme.model, nvme.serial) == (
-        "nvme0n1", "NVME", "BC501 NVMe SK hynix 256GB", "NS8BN06381120BD03")
+        "nvme0n1",
+        "NVME",
+        "BC501 NVMe SK hynix 256GB",
+        "NS8BN06381120BD03",
+    )
     assert nvme.size_bytes == 256060514304
 
 
@@ -72,7 +76,8 @@ def test_windows_line_endings_read_the_same(text):
 
 def test_a_failed_drive_is_read_as_not_erased(text):
     failed = text.replace("       sda | Erased |", "!      sda |-FAILED-|").replace(
-        "       sda |           0 |                    0 |", "!      sda |           0 |                    3 |")
+        "       sda |           0 |                    0 |", "!      sda |           0 |                    3 |"
+    )
     log = parse_nwipe_log(failed)
     sda = log.drives[0]
     assert (sda.status, sda.verify_errors, sda.erased) == ("FAILED", 3, False)
@@ -101,14 +106,14 @@ def test_verify_off_means_no_tool_verification(text):
 
 @pytest.mark.parametrize("cut_at", ["Error Summary", "Drive Status", "Total Throughput", "Nwipe successfully"])
 def test_a_truncated_log_is_refused(text, cut_at):
-    truncated = text[:text.index(cut_at)]
+    truncated = text[: text.index(cut_at)]
     with pytest.raises(NwipeLogError) as err:
         parse_nwipe_log(truncated)
     assert any("partial" in p or "incomplete" in p for p in err.value.problems)
 
 
 def test_a_log_cut_inside_a_table_names_the_line(text):
-    cut = text[:text.index("   nvme0n1 | Erased")]
+    cut = text[: text.index("   nvme0n1 | Erased")]
     with pytest.raises(NwipeLogError) as err:
         parse_nwipe_log(cut)
     assert any(p.startswith("line ") and "ends inside the Drive Status table" in p for p in err.value.problems)
@@ -122,8 +127,9 @@ def test_a_serial_in_the_table_that_does_not_match_the_drive_is_refused(text):
 
 
 def test_a_drive_in_the_tables_that_nwipe_never_found_is_refused(text):
-    ghost = text.replace("[2023/01/24 13:35:06]  notice: Found /dev/sda,  ATA, WDC WD3200LPVX-6, 320 GB, "
-                         "S/N=WD-WXC1A14S2591\n", "")
+    ghost = text.replace(
+        "[2023/01/24 13:35:06]  notice: Found /dev/sda,  ATA, WDC WD3200LPVX-6, 320 GB, S/N=WD-WXC1A14S2591\n", ""
+    )
     with pytest.raises(NwipeLogError) as err:
         parse_nwipe_log(ghost)
     assert "sda is in Drive Status but nwipe never reported finding it" in " ".join(err.value.problems)
@@ -133,7 +139,8 @@ def test_a_found_drive_left_unselected_is_listed_not_wiped(text):
     with_stick = text.replace(
         "[2023/01/24 13:35:07]    info: Automatically enumerated",
         "[2023/01/24 13:35:07]  notice: Found /dev/sdb,  USB, SanDisk Cruzer, 16 GB, S/N=4C530001\n"
-        "[2023/01/24 13:35:07]    info: Automatically enumerated")
+        "[2023/01/24 13:35:07]    info: Automatically enumerated",
+    )
     log = parse_nwipe_log(with_stick)
     assert [d.name for d in log.drives] == ["sda", "nvme0n1"]
     assert log.not_wiped == ("/dev/sdb (USB, SanDisk Cruzer, S/N=4C530001)",)
@@ -146,18 +153,22 @@ def test_a_placeholder_system_serial_is_no_identity(text):
 
 
 def test_an_aborted_run_is_complete_but_the_drive_failed(text):
-    aborted = (text.replace("       sda | Erased |", "!      sda |UABORTED|")
-               .replace("Nwipe successfully completed. See summary table for details.",
-                        "Nwipe was aborted by the user. Check the summary table for the drive status."))
+    aborted = text.replace("       sda | Erased |", "!      sda |UABORTED|").replace(
+        "Nwipe successfully completed. See summary table for details.",
+        "Nwipe was aborted by the user. Check the summary table for the drive status.",
+    )
     log = parse_nwipe_log(aborted)
     assert log.outcome == "aborted" and log.drives[0].status == "ABORTED" and not log.drives[0].erased
 
 
-@pytest.mark.parametrize(("method", "expected"), [
-    ("DoD Short", ("clear", "overwrite")),
-    ("Sanitize Crypto Erase (ATA/SCSI/NVMe)", ("purge", "crypto_erase")),
-    ("Secure Erase (ATA/NVMe)", ("purge", "block_erase")),
-])
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        ("DoD Short", ("clear", "overwrite")),
+        ("Sanitize Crypto Erase (ATA/SCSI/NVMe)", ("purge", "crypto_erase")),
+        ("Secure Erase (ATA/NVMe)", ("purge", "block_erase")),
+    ],
+)
 def test_methods_map_to_nist_categories(text, method, expected):
     log = parse_nwipe_log(text.replace("method   = Fill With Zeros", f"method   = {method}"))
     assert (log.category, log.technique) == expected

@@ -6,8 +6,8 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from reuse.pdfrender import FetchRefused, SafeURLFetcher, html_to_pdf
-from reuse.qr import qr_data_uri, qr_matrix_png
+from core.pdf import FetchRefused, SafeURLFetcher, html_to_pdf
+from core.qr import qr_data_uri, qr_matrix_png
 
 
 def test_qr_png_decodes_back_to_the_url():
@@ -20,7 +20,7 @@ def test_qr_png_decodes_back_to_the_url():
 
 def test_pdf_renders_embedded_qr_and_text():
     html = f"""<html><body><p>Asset RLY-000123</p>
-    <img src="{qr_data_uri('HTTP://X/D/RLY-000123')}" style="width:30mm;image-rendering:pixelated"></body></html>"""
+    <img src="{qr_data_uri("HTTP://X/D/RLY-000123")}" style="width:30mm;image-rendering:pixelated"></body></html>"""
     pdf = html_to_pdf(html)
     assert "Asset RLY-000123" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     page = pypdfium2.PdfDocument(pdf)[0].render(scale=4).to_pil()

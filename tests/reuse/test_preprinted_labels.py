@@ -3,10 +3,10 @@
 import pytest
 from django.conf import settings
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, Device, PreprintedTag
+from reuse.services.devices import device_register
 from reuse.services.labels import preprinted_print
-from reuse.services.lifecycle import device_register
 from tests.reuse.labelcheck import assert_codes_in_cells
 
 
@@ -34,8 +34,9 @@ def test_big_runs_are_printed_by_a_job_and_remember_it(l7160, alice, media_root,
 
 def test_intake_with_a_preprinted_tag_claims_it(spare_tags, alice, depot):
     tag = spare_tags[0][1]
-    device = device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="Latitude 5490",
-                             asset_tag=tag.lower())
+    device = device_register(
+        actor=alice, site=depot, kind="laptop", make="Dell", model="Latitude 5490", asset_tag=tag.lower()
+    )
     assert device.asset_tag == tag
     spare = PreprintedTag.objects.get(asset_tag=tag)
     assert spare.device == device and spare.claimed_at is not None
@@ -44,8 +45,14 @@ def test_intake_with_a_preprinted_tag_claims_it(spare_tags, alice, depot):
 
 def test_intake_accepts_the_scanned_label_url(spare_tags, alice, depot):
     tag = spare_tags[0][0]
-    device = device_register(actor=alice, site=depot, kind="phone", make="Samsung", model="Galaxy A52",
-                             asset_tag=f" {settings.SITE_URL}/d/{tag}\n")
+    device = device_register(
+        actor=alice,
+        site=depot,
+        kind="phone",
+        make="Samsung",
+        model="Galaxy A52",
+        asset_tag=f" {settings.SITE_URL}/d/{tag}\n",
+    )
     assert device.asset_tag == tag
 
 
@@ -114,7 +121,7 @@ def test_two_desks_scanning_one_label_at_once_only_one_wins(spare_tags, alice, d
     """Both pass the check; the database's unique asset tag turns the second into `tag_already_used`."""
     tag = spare_tags[0][0]
     first = device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="A", asset_tag=tag)
-    monkeypatch.setattr("reuse.services.lifecycle._check_preprinted", lambda tag: None)
+    monkeypatch.setattr("reuse.services.devices._check_preprinted", lambda tag: None)
     with pytest.raises(DomainError) as caught:
         device_register(actor=alice, site=depot, kind="laptop", make="Dell", model="B", asset_tag=tag)
     assert caught.value.code == "tag_already_used"

@@ -2,11 +2,12 @@
 
 import pytest
 
-from reuse.errors import DomainError
+from core.errors import DomainError
+from reuse.gates import gate_problems_bulk, sanitisation_gate_problems
 from reuse.models import Certificate, Device, ResetChecklist
-from reuse.services.lifecycle import device_transition, sanitisation_gate_problems
-from reuse.services.sanitisation import gate_problems_bulk, medium_remove
-from tests.conftest import record_wipe, wipe_all
+from reuse.services.lifecycle import device_transition
+from reuse.services.sanitisation import medium_remove
+from tests.factories import record_wipe, wipe_all
 
 URL = "/devices/sanitisation/batch/"
 
@@ -40,12 +41,18 @@ def scenarios(make_device, alice, bob):
     phone = make_device(kind="phone", media=0, imei="356938035643809")
     devices.append(phone)  # no checklist
     tablet = make_device(kind="tablet", media=0)
-    ResetChecklist.objects.create(device=tablet, cycle=1, operator=alice, verified_by=None,
-                                  **dict.fromkeys(ResetChecklist.ITEMS, True))
+    ResetChecklist.objects.create(
+        device=tablet, cycle=1, operator=alice, verified_by=None, **dict.fromkeys(ResetChecklist.ITEMS, True)
+    )
     devices.append(tablet)  # unverified checklist
     hotspot = make_device(kind="hotspot", media=0)
-    ResetChecklist.objects.create(device=hotspot, cycle=1, operator=alice, verified_by=bob,
-                                  **{**dict.fromkeys(ResetChecklist.ITEMS, True), "sim_removed": False})
+    ResetChecklist.objects.create(
+        device=hotspot,
+        cycle=1,
+        operator=alice,
+        verified_by=bob,
+        **{**dict.fromkeys(ResetChecklist.ITEMS, True), "sim_removed": False},
+    )
     devices.append(hotspot)  # incomplete
     d = make_device()
     wipe_all(d, operator=alice, verifier=bob)
@@ -95,8 +102,9 @@ def test_mark_sanitised_moves_the_ones_that_pass_and_names_the_rest(client, make
         wipe_all(device, operator=alice, verifier=bob)
     not_ready = make_device(lot="L1")
     client.force_login(alice)
-    response = client.post(URL, {"lot": "L1", "action": "mark", "mark": [d.pk for d in [*ready, not_ready]]},
-                           follow=True)
+    response = client.post(
+        URL, {"lot": "L1", "action": "mark", "mark": [d.pk for d in [*ready, not_ready]]}, follow=True
+    )
     body = response.content.decode()
     assert all(Device.objects.get(pk=d.pk).status == "sanitised" for d in ready)
     assert Device.objects.get(pk=not_ready.pk).status == "received"

@@ -8,23 +8,32 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from reuse.roles import ADMIN, DESK, IT
+from core.roles import ADMIN, DESK, IT
 from reuse.services.certificates import certificate_issue
 from reuse.services.disposal import disposal_batch_create
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 
 def manage(*args, **env):
     base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DEBUG": "1"}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**base, **env},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"SANITISATION_SEPARATE_VERIFIER": "sometimes"}, "SANITISATION_SEPARATE_VERIFIER must be true or false"),
-    ({"EVIDENCE_MAX_MB": "0"}, "EVIDENCE_MAX_MB must be at least 1"),
-    ({"WIPE_LOG_TIME_ZONE": "Mars/Olympus"}, "WIPE_LOG_TIME_ZONE must be a time zone such as Europe/London"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SANITISATION_SEPARATE_VERIFIER": "sometimes"}, "SANITISATION_SEPARATE_VERIFIER must be true or false"),
+        ({"EVIDENCE_MAX_MB": "0"}, "EVIDENCE_MAX_MB must be at least 1"),
+        ({"WIPE_LOG_TIME_ZONE": "Mars/Olympus"}, "WIPE_LOG_TIME_ZONE must be a time zone such as Europe/London"),
+    ],
+)
 def test_bad_sanitisation_setting_stops_startup_with_one_line(env, message):
     result = manage("check", **env)
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
@@ -42,8 +51,14 @@ def perms(role):
 
 def test_it_technicians_hold_the_new_permissions(db):
     it = perms(IT)
-    assert {"change_sanitisationrecord", "change_resetchecklist", "add_certificate", "view_certificate",
-            "add_disposalbatch", "view_disposalbatch"} <= it
+    assert {
+        "change_sanitisationrecord",
+        "change_resetchecklist",
+        "add_certificate",
+        "view_certificate",
+        "add_disposalbatch",
+        "view_disposalbatch",
+    } <= it
     assert not {"delete_certificate", "delete_evidence", "delete_sanitisationrecord"} & it
     assert {"view_certificate", "view_disposalbatch"} <= perms(ADMIN)
     assert not {"view_certificate", "add_disposalbatch", "view_evidence"} & perms(DESK)
@@ -57,8 +72,9 @@ def records(make_device, alice, bob, media_root):
 
     device_transition(device=device, to_status="sanitised", actor=alice)
     certificate = certificate_issue(devices=[device], actor=alice)
-    batch = disposal_batch_create(devices=[make_device()], method="recycled", recycler="R Ltd",
-                                  waste_transfer_note="WTN-1", actor=alice)
+    batch = disposal_batch_create(
+        devices=[make_device()], method="recycled", recycler="R Ltd", waste_transfer_note="WTN-1", actor=alice
+    )
     return certificate, batch
 
 

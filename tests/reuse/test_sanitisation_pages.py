@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reuse.models import Device, Evidence, ResetChecklist, SanitisationRecord
-from tests.conftest import record_wipe, wipe_all
+from tests.factories import record_wipe, wipe_all
 
 BLANCCO_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type/Catalog>> endobj\n" + os.urandom(300_000) + b"\n%%EOF\n"
 
@@ -21,11 +21,18 @@ def _media(media_root):
 def wipe_form(**overrides):
     now = timezone.localtime()
     data = {
-        "category": "clear", "technique": "overwrite", "tool": "Blancco Drive Eraser", "tool_version": "7.9",
-        "rounds": "1", "started_at": (now - timezone.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-        "ended_at": (now - timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "result": "passed",
-        "verification_method": "Full read-back verification", "verification_result": "passed",
-        "standard": "nist-800-88-r1", "notes": "",
+        "category": "clear",
+        "technique": "overwrite",
+        "tool": "Blancco Drive Eraser",
+        "tool_version": "7.9",
+        "rounds": "1",
+        "started_at": (now - timezone.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": (now - timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "result": "passed",
+        "verification_method": "Full read-back verification",
+        "verification_result": "passed",
+        "standard": "nist-800-88-r1",
+        "notes": "",
     }
     return {**data, **overrides}
 
@@ -38,16 +45,24 @@ def test_technician_records_a_wipe_with_the_tools_report(client, make_device, al
     device = make_device()
     medium = device.media.get()
     client.force_login(alice)
-    response = client.post(wipe_url(device, medium),
-                           {**wipe_form(), "evidence": SimpleUploadedFile("blancco-report.pdf", BLANCCO_PDF)})
+    response = client.post(
+        wipe_url(device, medium), {**wipe_form(), "evidence": SimpleUploadedFile("blancco-report.pdf", BLANCCO_PDF)}
+    )
     assert response.status_code == 302
     record = SanitisationRecord.objects.get()
-    assert (record.medium, record.operator, record.tool, record.verified_by) == (medium, alice, "Blancco Drive Eraser",
-                                                                                 None)
+    assert (record.medium, record.operator, record.tool, record.verified_by) == (
+        medium,
+        alice,
+        "Blancco Drive Eraser",
+        None,
+    )
     evidence = record.evidence
     assert evidence.sha256 == hashlib.sha256(BLANCCO_PDF).hexdigest()
     assert (evidence.size, evidence.content_type, evidence.original_name) == (
-        len(BLANCCO_PDF), "application/pdf", "blancco-report.pdf")
+        len(BLANCCO_PDF),
+        "application/pdf",
+        "blancco-report.pdf",
+    )
     # Stored under a random name, byte for byte.
     assert "blancco" not in evidence.file.name
     with open(os.path.join(media_root, evidence.file.name), "rb") as stored:
@@ -57,8 +72,9 @@ def test_technician_records_a_wipe_with_the_tools_report(client, make_device, al
 def test_evidence_downloads_unaltered_as_an_attachment(client, make_device, alice):
     device = make_device()
     client.force_login(alice)
-    client.post(wipe_url(device, device.media.get()),
-                {**wipe_form(), "evidence": SimpleUploadedFile("report.pdf", BLANCCO_PDF)})
+    client.post(
+        wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("report.pdf", BLANCCO_PDF)}
+    )
     evidence = Evidence.objects.get()
     response = client.get(f"/devices/sanitisation/evidence/{evidence.pk}/")
     body = b"".join(response.streaming_content)
@@ -84,8 +100,9 @@ def test_a_log_uploaded_as_evidence_is_served_as_a_download_not_a_page(client, m
 def test_only_it_staff_download_evidence(client, make_device, alice, persona, request):
     device = make_device()
     client.force_login(alice)
-    client.post(wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("r.pdf",
-                                                                                                     BLANCCO_PDF)})
+    client.post(
+        wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("r.pdf", BLANCCO_PDF)}
+    )
     client.force_login(request.getfixturevalue(persona))
     assert client.get(f"/devices/sanitisation/evidence/{Evidence.objects.get().pk}/").status_code == 403
 
@@ -93,25 +110,31 @@ def test_only_it_staff_download_evidence(client, make_device, alice, persona, re
 def test_anonymous_visitors_are_sent_to_sign_in_for_evidence(client, make_device, alice):
     device = make_device()
     client.force_login(alice)
-    client.post(wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("r.pdf",
-                                                                                                     BLANCCO_PDF)})
+    client.post(
+        wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("r.pdf", BLANCCO_PDF)}
+    )
     client.logout()
     response = client.get(f"/devices/sanitisation/evidence/{Evidence.objects.get().pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("report.pdf", b"<html>not a pdf</html>", "is not a PDF"),
-    ("report.exe", b"MZ\x90\x00", "Upload an nwipe or ShredOS log"),
-    ("wipe.log", b"\x00\x01\x02binary", "is not text"),
-    ("wipe.log", b"nwipe \xff\xfe broken utf-8", "is not text"),
-])
-def test_evidence_that_is_not_a_wipe_report_is_refused_and_nothing_is_kept(client, make_device, alice, media_root,
-                                                                          name, content, message):
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("report.pdf", b"<html>not a pdf</html>", "is not a PDF"),
+        ("report.exe", b"MZ\x90\x00", "Upload an nwipe or ShredOS log"),
+        ("wipe.log", b"\x00\x01\x02binary", "is not text"),
+        ("wipe.log", b"nwipe \xff\xfe broken utf-8", "is not text"),
+    ],
+)
+def test_evidence_that_is_not_a_wipe_report_is_refused_and_nothing_is_kept(
+    client, make_device, alice, media_root, name, content, message
+):
     device = make_device()
     client.force_login(alice)
-    response = client.post(wipe_url(device, device.media.get()),
-                           {**wipe_form(), "evidence": SimpleUploadedFile(name, content)})
+    response = client.post(
+        wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile(name, content)}
+    )
     assert response.status_code == 200 and message in response.content.decode()
     assert SanitisationRecord.objects.count() == 0 and Evidence.objects.count() == 0
     assert not [p for p in media_root.rglob("*") if p.is_file()]
@@ -121,8 +144,9 @@ def test_evidence_over_the_size_limit_is_refused(client, make_device, alice, set
     settings.EVIDENCE_MAX_BYTES = 100_000
     device = make_device()
     client.force_login(alice)
-    response = client.post(wipe_url(device, device.media.get()),
-                           {**wipe_form(), "evidence": SimpleUploadedFile("big.pdf", BLANCCO_PDF)})
+    response = client.post(
+        wipe_url(device, device.media.get()), {**wipe_form(), "evidence": SimpleUploadedFile("big.pdf", BLANCCO_PDF)}
+    )
     assert "smaller than" in response.content.decode()
     assert Evidence.objects.count() == 0 and not [p for p in media_root.rglob("*") if p.is_file()]
 
@@ -180,9 +204,10 @@ def test_rejecting_needs_a_reason(client, make_device, alice, bob):
 def test_add_and_remove_a_drive_from_the_device_page(client, make_device, alice):
     device = make_device(media=0)
     client.force_login(alice)
-    response = client.post(f"/devices/{device.asset_tag}/drives/add/",
-                           {"kind": "nvme", "make": "Samsung", "model": "PM981", "serial": "S4DXNX0M123",
-                            "capacity_gb": "512"})
+    response = client.post(
+        f"/devices/{device.asset_tag}/drives/add/",
+        {"kind": "nvme", "make": "Samsung", "model": "PM981", "serial": "S4DXNX0M123", "capacity_gb": "512"},
+    )
     assert response.status_code == 302
     medium = device.media.get()
     assert (medium.serial, medium.capacity_gb) == ("S4DXNX0M123", 512)
@@ -217,9 +242,9 @@ def test_reset_checklist_recorded_and_verified_from_the_pages(client, make_devic
 
 # Status changes from the device page --------------------------------------------------------------
 
+
 def transition(client, device, to_status, reason="Checked"):
-    return client.post(f"/devices/{device.asset_tag}/status/",
-                       {"status-to_status": to_status, "status-reason": reason})
+    return client.post(f"/devices/{device.asset_tag}/status/", {"status-to_status": to_status, "status-reason": reason})
 
 
 def test_mark_sanitised_from_the_device_page(client, make_device, alice, bob):
@@ -264,8 +289,9 @@ def test_only_it_changes_status_here(client, make_device, persona, request):
     assert Device.objects.get(pk=device.pk).status == "received"
 
 
-def test_device_page_shows_the_panel_within_a_query_budget(client, make_device, alice, bob,
-                                                           django_assert_max_num_queries):
+def test_device_page_shows_the_panel_within_a_query_budget(
+    client, make_device, alice, bob, django_assert_max_num_queries
+):
     device = make_device(media=2)
     for medium in device.media.all():
         record_wipe(device, medium, operator=alice, verifier=None)
@@ -281,8 +307,9 @@ def test_operator_sees_no_verify_link_on_their_own_wipes(client, make_device, al
     record_wipe(device, device.media.get(), operator=alice, verifier=None)
     client.force_login(alice)
     body = client.get(device.get_absolute_url()).content.decode()
-    assert "awaiting a second technician" in body and f"/wipes/{SanitisationRecord.objects.get().pk}/verify/" \
-        not in body
+    assert (
+        "awaiting a second technician" in body and f"/wipes/{SanitisationRecord.objects.get().pk}/verify/" not in body
+    )
 
 
 def test_desk_staff_see_the_record_but_no_actions(client, make_device, alice, dina):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import CustodyEvent, ResetChecklist, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
 from reuse.services.sanitisation import (
@@ -16,16 +16,25 @@ from reuse.services.sanitisation import (
     sanitisation_record,
     sanitisation_verify,
 )
-from tests.conftest import record_wipe, wipe_all
+from tests.factories import record_wipe, wipe_all
 
 ITEMS = dict.fromkeys(ResetChecklist.ITEMS, True)
 
 
 def wipe(device, medium, actor, **overrides):
     start = timezone.now() - datetime.timedelta(hours=2)
-    fields = dict(category="clear", technique="overwrite", tool="nwipe", tool_version="0.35", rounds=1,
-                  started_at=start, ended_at=start + datetime.timedelta(hours=1), result="passed",
-                  verification_method="Read back last pass", verification_result="passed")
+    fields = dict(
+        category="clear",
+        technique="overwrite",
+        tool="nwipe",
+        tool_version="0.35",
+        rounds=1,
+        started_at=start,
+        ended_at=start + datetime.timedelta(hours=1),
+        result="passed",
+        verification_method="Read back last pass",
+        verification_result="passed",
+    )
     return sanitisation_record(device=device, medium=medium, actor=actor, **{**fields, **overrides})
 
 
@@ -68,8 +77,12 @@ def test_a_failed_wipe_cannot_be_confirmed(make_device, alice, bob):
 
 def test_rejecting_marks_verification_failed_with_the_reason(make_device, alice, bob):
     device = make_device()
-    record = sanitisation_verify(record=wipe(device, device.media.get(), alice), actor=bob, confirm=False,
-                                 reason="Log shows a different drive serial")
+    record = sanitisation_verify(
+        record=wipe(device, device.media.get(), alice),
+        actor=bob,
+        confirm=False,
+        reason="Log shows a different drive serial",
+    )
     record.refresh_from_db()
     assert (record.verification_result, record.verified_by) == ("failed", bob)
     assert "Rejected by Bob" in record.notes and "different drive serial" in record.notes
@@ -97,12 +110,15 @@ def test_a_wipe_from_an_earlier_intake_cannot_be_verified(ready_device, alice, b
     assert err.value.code == "record_stale"
 
 
-@pytest.mark.parametrize(("overrides", "code"), [
-    ({"ended_at": timezone.now() - datetime.timedelta(days=3)}, "wipe_times"),
-    ({"ended_at": timezone.now() + datetime.timedelta(hours=1)}, "wipe_times"),
-    ({"category": "destroy"}, "wipe_category"),
-    ({"rounds": 0}, "wipe_rounds"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"ended_at": timezone.now() - datetime.timedelta(days=3)}, "wipe_times"),
+        ({"ended_at": timezone.now() + datetime.timedelta(hours=1)}, "wipe_times"),
+        ({"category": "destroy"}, "wipe_category"),
+        ({"rounds": 0}, "wipe_rounds"),
+    ],
+)
 def test_bad_wipe_details_are_refused(make_device, alice, overrides, code):
     device = make_device()
     with pytest.raises(DomainError) as err:
@@ -136,6 +152,7 @@ def test_a_removed_drive_or_another_devices_drive_is_refused(make_device, alice)
 
 
 # Drives -------------------------------------------------------------------------------------------
+
 
 def test_adding_a_drive_is_in_the_custody_record_and_blocks_the_gate_until_wiped(make_device, alice, bob):
     device = make_device()
@@ -181,6 +198,7 @@ def test_removing_a_drive_keeps_its_records_and_frees_the_gate(make_device, alic
 
 
 # Reset checklists ---------------------------------------------------------------------------------
+
 
 def test_phone_checklist_needs_a_second_person_and_every_item(make_device, alice, bob):
     phone = make_device(kind="phone", media=0, imei="356938035643809")

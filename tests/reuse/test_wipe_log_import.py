@@ -10,11 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from reuse.errors import DomainError
+from core.errors import DomainError
 from reuse.models import Device, Evidence, SanitisationRecord, StorageMedium
 from reuse.services.lifecycle import device_transition
 from reuse.services.wipelog import wipe_log_import
-from tests.conftest import wipe_all
+from tests.factories import wipe_all
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe" / "shredos-dell-vostro-5581.log"
 LOG = FIXTURE.read_bytes()
@@ -50,7 +50,12 @@ def test_real_log_records_one_wipe_per_drive_and_keeps_the_log(vostro, alice, me
     assert set(records) == {SDA, NVME}
     sda = records[SDA]
     assert (sda.category, sda.technique, sda.tool, sda.tool_version, sda.rounds) == (
-        "clear", "overwrite", "nwipe (ShredOS v2021.08.2_22)", "0.32.023", 1)
+        "clear",
+        "overwrite",
+        "nwipe (ShredOS v2021.08.2_22)",
+        "0.32.023",
+        1,
+    )
     assert (sda.result, sda.verification_result, sda.operator, sda.verified_by) == ("passed", "passed", alice, None)
     assert sda.cycle == vostro.cycle
     # 13:35:32 in the depot's clock (Europe/London, GMT in January).
@@ -136,7 +141,8 @@ def test_system_and_drive_serials_pointing_at_different_devices_are_refused(vost
 
 def test_a_failed_drive_makes_its_record_failing(vostro, alice):
     failed = LOG.replace(b"       sda | Erased |", b"!      sda |-FAILED-|").replace(
-        b"       sda |           0 |                    0 |", b"!      sda |           0 |                   12 |")
+        b"       sda |           0 |                    0 |", b"!      sda |           0 |                   12 |"
+    )
     wipe_log_import(content=failed, filename="failed.log", actor=alice)
     sda = SanitisationRecord.objects.get(medium__serial=SDA)
     nvme = SanitisationRecord.objects.get(medium__serial=NVME)
@@ -146,7 +152,7 @@ def test_a_failed_drive_makes_its_record_failing(vostro, alice):
 
 
 def test_a_truncated_log_writes_nothing(vostro, alice, media_root):
-    truncated = LOG[:LOG.index(b"********************************* Drive Status")]
+    truncated = LOG[: LOG.index(b"********************************* Drive Status")]
     with pytest.raises(DomainError) as err:
         wipe_log_import(content=truncated, filename="partial.log", actor=alice)
     assert err.value.code == "wipe_log_invalid"
@@ -194,6 +200,7 @@ def test_dry_run_checks_everything_and_keeps_nothing(vostro, alice, media_root):
 
 # The management command ---------------------------------------------------------------------------
 
+
 def test_command_imports_the_log(vostro, alice, capsys):
     call_command("import_wipe_log", str(FIXTURE), "--operator", "alice")
     out = capsys.readouterr().out
@@ -228,13 +235,18 @@ def test_command_dry_run_records_nothing(vostro, alice, capsys):
 
 
 def test_command_exits_non_zero_without_a_traceback(tmp_path):
-    run = subprocess.run([sys.executable, "manage.py", "import_wipe_log", str(tmp_path / "missing.log")],
-                         capture_output=True, text=True, env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, "manage.py", "import_wipe_log", str(tmp_path / "missing.log")],
+        capture_output=True,
+        text=True,
+        env={"SECRET_KEY": "x", "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 1
     assert "Cannot read" in run.stderr and "Traceback" not in run.stderr
 
 
 # The upload page ----------------------------------------------------------------------------------
+
 
 def upload(client, content=LOG, name="shredos.log"):
     return client.post("/devices/sanitisation/import/", {"log": SimpleUploadedFile(name, content)})
@@ -251,7 +263,7 @@ def test_upload_page_imports_and_lands_on_the_device(client, vostro, alice):
 
 def test_upload_page_lists_every_problem_and_records_nothing(client, vostro, alice, media_root):
     client.force_login(alice)
-    response = upload(client, LOG[:LOG.index(b"***** Error Summary")])
+    response = upload(client, LOG[: LOG.index(b"***** Error Summary")])
     assert response.status_code == 200
     body = response.content.decode()
     assert "govuk-error-summary" in body and "This is not a complete nwipe log" in body

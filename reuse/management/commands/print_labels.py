@@ -11,9 +11,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reuse.errors import DomainError
-from reuse.models import DeviceStatus
-from reuse.parallel import cpu_workers
+from core.errors import DomainError
+from core.parallel import cpu_workers
+from reuse.models import DeviceStatus, parse_tags
 from reuse.services.labels import (
     calibration_render,
     label_selection,
@@ -21,7 +21,6 @@ from reuse.services.labels import (
     label_template_check,
     label_template_get,
     labels_render,
-    parse_tags,
     preprinted_render,
     printer_get,
 )
@@ -33,17 +32,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--template", required=True, metavar="CODE", help="Label size code, e.g. L7160")
         parser.add_argument("--out", required=True, metavar="FILE", help="Where to write the PDF")
-        parser.add_argument("--skip", type=int, default=0, metavar="N",
-                            help="Leave the first N positions of the first sheet blank (a part-used sheet)")
+        parser.add_argument(
+            "--skip",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Leave the first N positions of the first sheet blank (a part-used sheet)",
+        )
         parser.add_argument("--printer", metavar="NAME", help="Apply this printer's calibration offsets")
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--tags", metavar="T1,T2", help="Asset tags, comma-separated, printed in this order")
         which.add_argument("--status", choices=DeviceStatus.values, help="Every device with this status")
         which.add_argument("--all", action="store_true", help="Every device")
-        which.add_argument("--preprinted", type=int, metavar="N",
-                           help="N new asset tags, allocated now, for labels stuck on at intake")
-        which.add_argument("--calibration", action="store_true",
-                           help="A calibration page: every label's outline, to hold against a sheet")
+        which.add_argument(
+            "--preprinted", type=int, metavar="N", help="N new asset tags, allocated now, for labels stuck on at intake"
+        )
+        which.add_argument(
+            "--calibration",
+            action="store_true",
+            help="A calibration page: every label's outline, to hold against a sheet",
+        )
 
     def handle(self, *args, **options):
         out = Path(options["out"])
@@ -66,11 +74,11 @@ class Command(BaseCommand):
         label_skip_check(template, skip)  # before looking at the selection: the likelier mistake
         if options["preprinted"] is not None:
             count = options["preprinted"]
-            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer,
-                                            workers=workers)
+            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer, workers=workers)
             return pdf, f"{count:,} pre-printed labels on {sheets} sheet(s) of {template.code}"
-        items = label_selection(tags=parse_tags(options["tags"] or ""), status=options["status"] or "",
-                                everything=options["all"])
+        items = label_selection(
+            tags=parse_tags(options["tags"] or ""), status=options["status"] or "", everything=options["all"]
+        )
         pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer, workers=workers)
         return pdf, f"{len(items):,} labels on {sheets} sheet(s) of {template.code}"
 
