@@ -194,7 +194,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=10)
+# Behind PROXY_COUNT reverse proxies the client is the PROXY_COUNT-th X-Forwarded-For entry from the right
+# (core.http.client_ip): lockouts and rate limits key on that address, never on one the client wrote.
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0, maximum=10)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 10, minimum=1, maximum=720) * 3600

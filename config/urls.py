@@ -8,6 +8,10 @@ from reuse.views import certificates, devices
 admin.site.site_header = "Relay administration"
 admin.site.site_title = "Relay"
 
+handler403 = "config.views.forbidden"
+handler404 = "config.views.not_found"
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

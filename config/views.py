@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.context_processors import service
 from config.health import check_broker, check_database
+from core.ratelimit import Ratelimited
 from core.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
 from reuse.models import Device, DeviceStatus
 
@@ -30,3 +33,24 @@ def healthz(request):
     checks = {"database": check_database(connection), "broker": check_broker()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+# Branded error pages (config/urls.py names them): the council's contact details on every dead end.
+
+
+def forbidden(request, exception=None):
+    """403, or 429 when a rate limit said no (django-ratelimit's `Ratelimited` is a PermissionDenied)."""
+    if isinstance(exception, Ratelimited):
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    return render(request, "403.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Rendered without the request's context processors: they read the database, which may be what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render(service(request)))

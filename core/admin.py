@@ -1,6 +1,8 @@
-"""Admin base classes every app uses. Registers nothing itself."""
+"""Admin base classes every app uses, and the personal-data access log (read-only)."""
 
 from django.contrib import admin
+
+from core.models import PersonalDataAccess
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,3 +29,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "channel", "subject_type", "subject_id", "what")
+    list_filter = ("action", "channel", "subject_type")
+    date_hierarchy = "at"

@@ -3,7 +3,8 @@ from django.db.models.signals import m2m_changed, post_migrate
 
 
 class CoreConfig(AppConfig):
-    """What every app uses. No models: an app only for its template tags, `seed_demo` and the role sync."""
+    """What every app uses: an app for its template tags, `seed_demo`, the role sync and its one table, the
+    personal-data access log."""
 
     name = "core"
     verbose_name = "Relay core"

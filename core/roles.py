@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     DESK: ["reuse.view_site", "reuse.view_device", "reuse.view_custodyevent", "lending.*"],
     COORDINATOR: ["reuse.view_site", "reuse.view_device", "matching.*"],
     ADMIN: [
+        "core.view_personaldataaccess",
         "reuse.*",
         "lending.*",
         "matching.*",

@@ -16,6 +16,8 @@ from tests.factories import BorrowerFactory, SiteFactory, add_drives, make_user,
 @pytest.fixture(autouse=True)
 def _fast_and_synchronous(settings):
     settings.TASKS_SYNC = True
+    # A cache of its own for every test (rate-limit counts above all), even on a Redis shared by xdist workers.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,0 +1,25 @@
+"""Per-address rate limits for public pages and forms, on django-ratelimit and the default cache.
+
+Counts live in the cache: Redis when `REDIS_URL` is set (shared by every web process), otherwise local
+memory, which is per process (with several gunicorn workers each keeps its own count). A request over
+the limit raises `Ratelimited`, a `PermissionDenied`, which `config.views.forbidden` answers with the
+branded 429 page.
+"""
+
+from django_ratelimit import ALL, UNSAFE
+from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
+
+from core.http import client_ip
+
+__all__ = ["ALL", "UNSAFE", "Ratelimited", "rate_limit"]
+
+
+def _client_key(group, request) -> str:
+    return client_ip(request)
+
+
+def rate_limit(group: str, rate: str, *, methods=ALL):
+    """View decorator: at most `rate` ("10/m", "100/h") requests per client address to views sharing
+    `group`; `methods=UNSAFE` counts only POSTs and other writes."""
+    return ratelimit(group=group, key=_client_key, rate=rate, method=methods, block=True)
