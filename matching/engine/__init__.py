@@ -24,6 +24,11 @@ What is optimised, each level exactly, and a later level only among the answers 
    the longest-waiting requests go first. (Requests approved the same day are equal here.) Formally the
    vector of counts c[tier, k, date] = |{requests of that tier and approval date with >= k units}|,
    ordered by (tier, k, date), is lexicographically maximal; levels 1-3 are prefix sums of the same vector.
+   Other readings a coordinator might offer pick the same answers here: "the longest-waiting requests get
+   as many units as they can, then the next" and "the most unit-days waited". The answers left by levels
+   1-3 differ only by moving one unit between two requests of one tier that hold k + 1 and k units (they
+   all have the same spread), so any reading that prefers the longer-waiting one in such a move agrees
+   (a property test checks this against a brute force).
 5. As many devices as possible already at their line's collection branch (fewer van trips).
 6. Devices ready longest go first, then lowest keys: the used devices, listed in order of
    (ready_since, key), are lexicographically first; with levels 1-5 fixed this decides exactly which
