@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 import numpy as np
 
@@ -50,19 +51,26 @@ def _assign(network: Network, flow: np.ndarray) -> list[tuple[Stock, Need]]:
     """Concrete (device, need) pairs from the flow: classes to branches, branches to lines, then the
     class's chosen devices to its lines."""
     into_d = defaultdict(list)  # D node -> [[class, units]]
-    for arc, c, node in network.local:
+    for arc, c, d in network.local:
         if flow[arc]:
-            into_d[node].append([c, int(flow[arc])])
-    pooled_in, pooled_out = defaultdict(list), defaultdict(list)
-    for arc, c, p in network.van:
+            into_d[d].append([c, int(flow[arc])])
+    into_spec, out_of_spec = defaultdict(list), defaultdict(list)
+    for arc, c, s in network.to_spec:
         if flow[arc]:
-            pooled_in[p].append([c, int(flow[arc])])
-    for arc, p, node in network.pool:
+            into_spec[s].append([c, int(flow[arc])])
+    for arc, s, p in network.spec_pool:
         if flow[arc]:
-            pooled_out[p].append([node, int(flow[arc])])
-    for p, sinks in pooled_out.items():
-        for c, node, units in _pair(pooled_in[p], sinks):
-            into_d[node].append([c, units])
+            out_of_spec[s].append([p, int(flow[arc])])
+    into_pool, out_of_pool = defaultdict(list), defaultdict(list)
+    for s, sinks in out_of_spec.items():
+        for c, p, units in _pair(into_spec[s], sinks):
+            into_pool[p].append([c, units])
+    for arc, p, d in network.pool:
+        if flow[arc]:
+            out_of_pool[p].append([d, int(flow[arc])])
+    for p, sinks in out_of_pool.items():
+        for c, d, units in _pair(into_pool[p], sinks):
+            into_d[d].append([c, units])
     out_of_d = defaultdict(list)
     for arc, node, need in network.lines:
         if flow[arc]:
@@ -85,6 +93,7 @@ def _assign(network: Network, flow: np.ndarray) -> list[tuple[Stock, Need]]:
     return pairs
 
 
+@cache
 def _day(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 

@@ -1,20 +1,23 @@
 """The flow network the engine solves, built from devices aggregated into classes.
 
-Nodes: a source S and a sink T joined by a return arc T -> S; one node per device class; per profile
-(kind and minimum spec asked for) a van pool V(p) and one node D(p, s) per collection branch s asked
-from; one node per request. Arcs, with what the stages below charge them:
+Nodes: a source S and a sink T joined by a return arc T -> S; one node per device class (kind, site and
+spec as the needs see it); one per spec (a class without its site); per profile p (kind and minimums
+asked for) a van pool V(p) and one node D(p, s) per collection branch s it is asked for at; one node per
+request. Arcs, and what the three stages charge them:
 
-    S -> class       one per device, capacity 1          level 6: rank of (ready_since, key)
-    class -> D(p, s) device already at s, for profile p  level 5: -1 (no van trip)
-    class -> V(p)    device elsewhere, for profile p
-    V(p) -> D(p, s)  the van
+    S -> class       one per device, capacity 1          stage 3: rank of (ready_since, key)
+    class -> D(p, s) the class is at s and fits p        stage 2: -1 (no van trip)
+    class -> spec    the van, from wherever the class is
+    spec -> V(p)     the spec fits p
+    V(p) -> D(p, s)  the van, to branch s
     D(p, s) -> req   one per request line, capacity its quantity
     req -> T         one per unit slot k = 1, 2, ... of the request, capacity 1
-                                                         levels 1-4: rank of (tier, k, waiting_since) - R - 1
+                                                         stage 1: rank of (tier, k, waiting_since) - R - 1
 
-A class is every device of one kind, site and spec *as the needs see it*: RAM, storage and updates dates
-are replaced by how many of the thresholds asked for (for that kind) they reach, so two devices that meet
-exactly the same needs share a class however their raw specs differ.
+RAM, storage and updates dates are replaced by how many of the thresholds asked for (for that kind) they
+reach, so two devices that meet exactly the same needs share a class however their raw specs differ.
+A device may reach its own branch through the van arcs too; stage 2 makes that never worth it, so no
+optimal flow does.
 """
 
 from bisect import bisect_right
@@ -38,13 +41,14 @@ class Network:
     device_arc: np.ndarray  # its S -> class arc
     class_site: list[int]
     local: list[tuple[int, int, int]]  # (arc, class, D node)
-    van: list[tuple[int, int, int]]  # (arc, class, profile)
+    to_spec: list[tuple[int, int, int]]  # (arc, class, spec)
+    spec_pool: list[tuple[int, int, int]]  # (arc, spec, profile)
     pool: list[tuple[int, int, int]]  # (arc, profile, D node)
     lines: list[tuple[int, int, Need]]  # (arc, D node, need)
 
 
 class _Thresholds:
-    """The minimums needs of one kind ask for, and how far a device's spec reaches along them."""
+    """The minimums the needs of one kind ask for, and how far a device's spec reaches along them."""
 
     def __init__(self, needs: list[Need]):
         self.ram = sorted({n.min_ram_gb for n in needs if n.min_ram_gb > 0})
@@ -79,81 +83,119 @@ class _Arcs:
         self.upper.append(upper)
         return len(self.tail) - 1
 
-    def add_many(self, tail: np.ndarray, head: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        start = len(self.tail)
-        self.tail.extend(tail.tolist())
-        self.head.extend(head.tolist())
-        self.upper.extend(upper.tolist())
-        return np.arange(start, len(self.tail))
+
+def _index(keys) -> tuple[dict, list]:
+    """Number distinct keys in order of first appearance."""
+    index = {}
+    for key in keys:
+        index.setdefault(key, len(index))
+    return index, list(index)
 
 
 def build(stock: list[Stock], needs: list[Need]) -> Network:
     """The network for sorted, validated input (the same input always builds the same network)."""
-    asked_kinds = {n.kind for n in needs}
-    devices = [d for d in stock if d.kind in asked_kinds]
-    per_kind = defaultdict(int)
-    for d in devices:
-        per_kind[d.kind] += 1
-    thresholds = {kind: _Thresholds([n for n in needs if n.kind == kind]) for kind in asked_kinds}
-
-    class_index, class_key, device_class = {}, [], []
-    for d in devices:
-        key = (d.kind, d.site, thresholds[d.kind].device(d))
-        device_class.append(class_index.setdefault(key, len(class_key)))
-        if len(class_key) < len(class_index):
-            class_key.append(key)
-    class_count = np.bincount(np.array(device_class, dtype=np.int64), minlength=len(class_key))
-
-    profile_index, profile_key, d_nodes = {}, [], {}
-    for n in needs:
-        key = (n.kind, thresholds[n.kind].need(n))
-        p = profile_index.setdefault(key, len(profile_key))
-        if p == len(profile_key):
-            profile_key.append(key)
-        d_nodes.setdefault((p, n.site), None)
+    thresholds = {kind: _Thresholds([n for n in needs if n.kind == kind]) for kind in {n.kind for n in needs}}
+    devices = [d for d in stock if d.kind in thresholds]
+    device_key = [(d.kind, d.site, thresholds[d.kind].device(d)) for d in devices]
+    class_index, classes = _index(device_key)
+    device_class = np.array([class_index[key] for key in device_key], dtype=np.int64)
+    class_count = np.bincount(device_class, minlength=len(classes))
+    spec_index, specs = _index((kind, levels) for kind, _, levels in classes)
+    need_profile = [(n.kind, thresholds[n.kind].need(n)) for n in needs]
+    profile_index, profiles = _index(need_profile)
+    d_index, d_pairs = _index((profile_index[key], n.site) for key, n in zip(need_profile, needs, strict=True))
     requests = sorted({n.request for n in needs})
 
-    # Node numbers.
     first_class = 2
-    first_pool = first_class + len(class_key)
-    next_node = first_pool + len(profile_key)
-    for pair in d_nodes:  # insertion order follows the sorted needs, so it is canonical
-        d_nodes[pair] = next_node
-        next_node += 1
-    request_node = {r: next_node + i for i, r in enumerate(requests)}
-    n_nodes = next_node + len(requests)
+    first_spec = first_class + len(classes)
+    first_pool = first_spec + len(specs)
+    first_d = first_pool + len(profiles)
+    first_request = first_d + len(d_pairs)
+    request_node = {r: first_request + i for i, r in enumerate(requests)}
 
     arcs = _Arcs()
     arcs.add(SINK, SOURCE, len(devices))
-    device_arc = arcs.add_many(
-        np.full(len(devices), SOURCE),
-        first_class + np.array(device_class, dtype=np.int64),
-        np.ones(len(devices), dtype=np.int64),
-    )
+    device_arc = np.array([arcs.add(SOURCE, first_class + c, 1) for c in device_class.tolist()], dtype=np.int64)
+    fits = _fitting(classes, profiles)  # (class, profile) pairs, by class
+    supply = np.zeros(len(profiles), dtype=np.int64)  # devices that fit each profile
+    sites_of = defaultdict(set)
+    for p, site in d_pairs:
+        sites_of[p].add(site)
+    local, to_spec, spec_pool, spec_profiles = [], [], [], defaultdict(set)
+    for c, p in fits:
+        supply[p] += class_count[c]
+        kind, site, levels = classes[c]
+        if (p, site) in d_index:
+            local.append(
+                (arcs.add(first_class + c, first_d + d_index[p, site], int(class_count[c])), c, d_index[p, site])
+            )
+        if sites_of[p] - {site}:
+            spec_profiles[spec_index[kind, levels]].add(p)
+    spec_count = np.zeros(len(specs), dtype=np.int64)
+    for c, (kind, _, levels) in enumerate(classes):
+        s = spec_index[kind, levels]
+        spec_count[s] += class_count[c]
+        if spec_profiles[s]:
+            to_spec.append((arcs.add(first_class + c, first_spec + s, int(class_count[c])), c, s))
+    for s in range(len(specs)):
+        for p in sorted(spec_profiles[s]):
+            spec_pool.append((arcs.add(first_spec + s, first_pool + p, int(spec_count[s])), s, p))
 
-    local, van = _class_arcs(arcs, class_key, class_count, profile_key, d_nodes, first_class, first_pool)
-
-    line_cap = {n.key: min(n.quantity, per_kind[n.kind]) for n in needs}
-    pool, demand_at = [], defaultdict(int)
-    for n in needs:
-        demand_at[d_nodes[(profile_index[(n.kind, thresholds[n.kind].need(n))], n.site)]] += line_cap[n.key]
-    for (p, _site), node in d_nodes.items():
-        pool.append((arcs.add(first_pool + p, node, demand_at[node]), p, node))
-
+    cap = [min(n.quantity, int(supply[profile_index[key]])) for key, n in zip(need_profile, needs, strict=True)]
+    asked_at = np.zeros(len(d_pairs), dtype=np.int64)
     lines, slots_of = [], defaultdict(int)
-    for n in needs:
-        node = d_nodes[(profile_index[(n.kind, thresholds[n.kind].need(n))], n.site)]
-        lines.append((arcs.add(node, request_node[n.request], line_cap[n.key]), node, n))
-        slots_of[n.request] += line_cap[n.key]
-    by_request = {n.request: n for n in needs}
+    for key, n, units in zip(need_profile, needs, cap, strict=True):
+        d = d_index[profile_index[key], n.site]
+        asked_at[d] += units
+        lines.append((arcs.add(first_d + d, request_node[n.request], units), d, n))
+        slots_of[n.request] += units
+    pool = [(arcs.add(first_pool + p, first_d + d, int(asked_at[d])), p, d) for d, (p, _) in enumerate(d_pairs)]
+    first_line = {n.request: n for n in needs}
     slot_arcs, slot_keys = [], []
     for r in requests:
-        first = by_request[r]
         for k in range(1, slots_of[r] + 1):
             slot_arcs.append(arcs.add(request_node[r], SINK, 1))
-            slot_keys.append((first.tier, k, first.waiting_since.toordinal()))
+            slot_keys.append((first_line[r].tier, k, first_line[r].waiting_since.toordinal()))
 
-    n_arcs = len(arcs.tail)
+    stages = _stages(len(arcs.tail), slot_arcs, slot_keys, [arc for arc, _, _ in local], devices, device_arc)
+    circulation = Circulation(
+        n_nodes=first_request + len(requests),
+        tail=np.array(arcs.tail, dtype=np.int64),
+        head=np.array(arcs.head, dtype=np.int64),
+        lower=np.zeros(len(arcs.tail), dtype=np.int64),
+        upper=np.array(arcs.upper, dtype=np.int64),
+    )
+    return Network(
+        circulation,
+        stages,
+        devices,
+        device_class,
+        device_arc,
+        [key[1] for key in classes],
+        local,
+        to_spec,
+        spec_pool,
+        pool,
+        lines,
+    )
+
+
+def _fitting(classes, profiles) -> list[tuple[int, int]]:
+    """Every (class, profile) pair where the class's devices meet the profile's minimums."""
+    pairs = []
+    for kind in sorted({kind for kind, _ in profiles}):
+        mine = [c for c, key in enumerate(classes) if key[0] == kind]
+        theirs = [p for p, key in enumerate(profiles) if key[0] == kind]
+        if not mine:
+            continue
+        have = np.array([classes[c][2] for c in mine], dtype=np.int64)
+        want = np.array([profiles[p][1] for p in theirs], dtype=np.int64)
+        ci, pi = np.nonzero((have[:, None, :] >= want[None, :, :]).all(axis=2))
+        pairs.extend((mine[i], theirs[j]) for i, j in zip(ci.tolist(), pi.tolist(), strict=True))
+    return sorted(pairs)
+
+
+def _stages(n_arcs, slot_arcs, slot_keys, local_arcs, devices, device_arc) -> list[np.ndarray]:
     stages = [np.zeros(n_arcs, dtype=np.int64) for _ in range(3)]
     if slot_keys:
         keys = np.array(slot_keys, dtype=np.int64)
@@ -161,56 +203,11 @@ def build(stock: list[Stock], needs: list[Need]) -> Network:
         span = keys.max(axis=0) + 1  # one integer per (tier, k, waiting_since), in the same order
         _, rank = np.unique((keys[:, 0] * span[1] + keys[:, 1]) * span[2] + keys[:, 2], return_inverse=True)
         stages[0][slot_arcs] = rank - rank.max() - 2
-    stages[1][[arc for arc, _, _ in local]] = -1
+    stages[1][local_arcs] = -1
     if devices:
-        order = np.lexsort((np.array([d.key for d in devices]), np.array([d.ready_since.toordinal() for d in devices])))
+        ready = np.array([d.ready_since.toordinal() for d in devices])
+        order = np.lexsort((np.array([d.key for d in devices]), ready))
         rank = np.empty(len(devices), dtype=np.int64)
         rank[order] = np.arange(len(devices))
         stages[2][device_arc] = rank
-
-    circulation = Circulation(
-        n_nodes=n_nodes,
-        tail=np.array(arcs.tail, dtype=np.int64),
-        head=np.array(arcs.head, dtype=np.int64),
-        lower=np.zeros(n_arcs, dtype=np.int64),
-        upper=np.array(arcs.upper, dtype=np.int64),
-    )
-    return Network(
-        circulation,
-        stages,
-        devices,
-        np.array(device_class, dtype=np.int64),
-        device_arc,
-        [key[1] for key in class_key],
-        local,
-        van,
-        pool,
-        lines,
-    )
-
-
-def _class_arcs(arcs, class_key, class_count, profile_key, d_nodes, first_class, first_pool):
-    """Arcs from every class to every profile it can serve: straight to the branch when it is already
-    there, through the profile's van pool when the profile is asked for at some other branch."""
-    sites_of = defaultdict(set)
-    for p, site in d_nodes:
-        sites_of[p].add(site)
-    local, van = [], []
-    kinds = sorted({key[0] for key in profile_key})
-    for kind in kinds:
-        classes = [c for c, key in enumerate(class_key) if key[0] == kind]
-        profiles = [p for p, key in enumerate(profile_key) if key[0] == kind]
-        if not classes:
-            continue
-        have = np.array([class_key[c][2] for c in classes], dtype=np.int64)
-        want = np.array([profile_key[p][1] for p in profiles], dtype=np.int64)
-        ci, pi = np.nonzero((have[:, None, :] >= want[None, :, :]).all(axis=2))
-        for i, j in zip(ci.tolist(), pi.tolist(), strict=True):
-            c, p = classes[i], profiles[j]
-            site = class_key[c][1]
-            node = d_nodes.get((p, site))
-            if node is not None:
-                local.append((arcs.add(first_class + c, node, int(class_count[c])), c, node))
-            if sites_of[p] - {site}:
-                van.append((arcs.add(first_class + c, first_pool + p, int(class_count[c])), c, p))
-    return local, van
+    return stages

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 # Device.kind values (reuse.models.DeviceKind), copied so the engine imports nothing from Django.
 KINDS = ("laptop", "desktop", "tablet", "phone", "hotspot", "other")
@@ -92,11 +92,11 @@ def fits(device: Stock, need: Need) -> bool:
 
 
 def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int  # not bool, which is an int too
 
 
 def _is_date(value) -> bool:
-    return isinstance(value, date) and not isinstance(value, datetime)
+    return type(value) is date  # not datetime, which is a date too but does not compare with one
 
 
 def _check_common(item, label: str):
