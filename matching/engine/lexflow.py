@@ -42,7 +42,8 @@ class Circulation:
             costs = costs.astype(np.int64)
             highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs.astype(np.float64))
             flow = self._run(highs, lower, upper)
-            reduced = self._reduced_costs(flow, costs, lower, upper, highs)
+            start = np.rint(np.asarray(highs.getSolution().row_dual)).astype(np.int64)
+            reduced = self.reduced_costs(flow, costs, lower, upper, start)
             at_lower, at_upper = reduced > 0, reduced < 0
             upper = np.where(at_lower, lower, upper)
             lower = np.where(at_upper, upper, lower)
@@ -104,9 +105,10 @@ class Circulation:
             raise SolverFailure("the LP optimum breaks flow conservation")
         return flow
 
-    def _reduced_costs(self, flow, costs, lower, upper, highs) -> np.ndarray:
-        """Integer reduced costs from potentials that certify `flow` optimal for `costs`."""
-        potentials = np.rint(np.asarray(highs.getSolution().row_dual)).astype(np.int64)
+    def reduced_costs(self, flow, costs, lower, upper, start: np.ndarray) -> np.ndarray:
+        """Integer reduced costs from potentials that certify `flow` optimal for `costs`: `start` (HiGHS's
+        duals, rounded) if they do, else the nearest that do, found by Bellman-Ford from them."""
+        potentials = start.copy()
         # Residual arcs u -> v of cost w: forward where the flow can rise, backward where it can fall.
         forward, backward = flow < upper, flow > lower
         u = np.concatenate([self.tail[forward], self.head[backward]])
