@@ -1,6 +1,7 @@
 """matching.engine.allocate on 10,000 ready devices and 2,000 requests (about 3,000 lines), and the shortage
 analysis after it. Pure code: it needs no database, so it works with or without the 100,000-device seed."""
 
+import os
 import random
 import statistics
 import time
@@ -119,6 +120,11 @@ def run(report):
     seconds, found = _timed(lambda: shortages(stock, needs, picks), 3)
     report("shortage analysis after it (median of 3)", seconds, "s")
     report("  types short", len(found), "types")
+    report(
+        "  load average while measuring (1 min)",
+        os.getloadavg()[0],
+        "on 2 cores" if os.cpu_count() == 2 else f"on {os.cpu_count()} cores",
+    )
 
 
 if __name__ == "__main__":
