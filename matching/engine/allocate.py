@@ -24,15 +24,6 @@ def allocate(stock: Iterable[Stock], needs: Iterable[Need], *, today: date | Non
     return sorted(picks, key=lambda p: (p.tier, -p.waiting_days, p.request, p.need, p.stock))
 
 
-def solve_levels(stock: Iterable[Stock], needs: Iterable[Need]) -> list[int]:
-    """The optimal value of each stage (for tests and diagnostics)."""
-    stock, needs, _ = validated(stock, needs, None)
-    if not stock or not needs:
-        return [0, 0, 0]
-    network = build(stock, needs)
-    return network.circulation.solve(network.stages)[1]
-
-
 def _pair(sources: list[list], sinks: list[list]):
     """Match two lists of [id, amount] with equal totals, first to first (a deterministic decomposition)."""
     out, i = [], 0

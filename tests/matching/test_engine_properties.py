@@ -114,30 +114,31 @@ def levels(stock, needs, pairs) -> list:
     return out
 
 
-def brute_force_best(stock, needs) -> list:
-    """The lexicographically best level vector over every feasible assignment."""
+def all_assignments(stock, needs):
+    """Every feasible allocation, as lists of (device key, need key) pairs."""
     stock = sorted(stock, key=lambda d: d.key)
     left = {n.key: n.quantity for n in needs}
-    best, pairs = None, []
+    pairs = []
 
     def visit(i):
-        nonlocal best
         if i == len(stock):
-            value = levels(stock, needs, pairs)
-            if best is None or value > best:
-                best = value
+            yield list(pairs)
             return
-        visit(i + 1)
+        yield from visit(i + 1)
         for n in needs:
             if left[n.key] and fits(stock[i], n):
                 left[n.key] -= 1
                 pairs.append((stock[i].key, n.key))
-                visit(i + 1)
+                yield from visit(i + 1)
                 pairs.pop()
                 left[n.key] += 1
 
-    visit(0)
-    return best
+    return visit(0)
+
+
+def brute_force_best(stock, needs) -> list:
+    """The lexicographically best level vector over every feasible assignment."""
+    return max(levels(stock, needs, pairs) for pairs in all_assignments(stock, needs))
 
 
 def ilp_best(stock, needs) -> list:
@@ -215,6 +216,13 @@ def first_difference(needs, ours, best):
     return None
 
 
+def assert_every_level_optimal(instance, oracle):
+    stock, needs = instance
+    ours = levels(stock, needs, pairs_of(allocate(stock, needs)))
+    best = oracle(stock, needs)
+    assert ours == best, first_difference(needs, ours, best)
+
+
 # --- properties -------------------------------------------------------------------------------------------------
 
 
@@ -247,19 +255,13 @@ def test_same_picks_in_any_input_order(instance, rng):
 @ENGINE
 @given(instances(devices=5, requests=3, lines=2, quantity=2))
 def test_every_level_optimal_against_brute_force(instance):
-    stock, needs = instance
-    ours = levels(stock, needs, pairs_of(allocate(stock, needs)))
-    best = brute_force_best(stock, needs)
-    assert ours == best, first_difference(needs, ours, best)
+    assert_every_level_optimal(instance, brute_force_best)
 
 
 @ENGINE
 @given(instances(devices=10, requests=5, lines=2, quantity=3))
 def test_every_level_optimal_against_an_integer_programme(instance):
-    stock, needs = instance
-    ours = levels(stock, needs, pairs_of(allocate(stock, needs)))
-    best = ilp_best(stock, needs)
-    assert ours == best, first_difference(needs, ours, best)
+    assert_every_level_optimal(instance, ilp_best)
 
 
 def random_allocation(stock, needs, rng):
@@ -348,27 +350,6 @@ def waiting_readings(needs, pairs) -> dict:
             sum(units[r] * (latest - n.waiting_since).days for r, n in mine if n.tier == t) for t in tiers
         ),
     }
-
-
-def all_assignments(stock, needs):
-    stock = sorted(stock, key=lambda d: d.key)
-    left = {n.key: n.quantity for n in needs}
-    pairs = []
-
-    def visit(i):
-        if i == len(stock):
-            yield list(pairs)
-            return
-        yield from visit(i + 1)
-        for n in needs:
-            if left[n.key] and fits(stock[i], n):
-                left[n.key] -= 1
-                pairs.append((stock[i].key, n.key))
-                yield from visit(i + 1)
-                pairs.pop()
-                left[n.key] += 1
-
-    return visit(0)
 
 
 @settings(ENGINE, max_examples=3 * EXAMPLES)

@@ -4,35 +4,11 @@ from datetime import date
 
 import pytest
 
-from matching.engine import EngineError, Need, Pick, Stock, allocate, shortages
+from matching.engine import EngineError, Pick, allocate, shortages
+
+from .test_engine import device, line
 
 OLD, SOON, LATER = date(2025, 10, 14), date(2027, 1, 1), date(2030, 1, 1)
-
-
-def device(key, kind="laptop", ram=8, storage=256, webcam=True, updates=LATER, site=1) -> Stock:
-    return Stock(
-        key=key,
-        kind=kind,
-        site=site,
-        ram_gb=ram,
-        storage_gb=storage,
-        webcam=webcam,
-        updates_until=updates,
-        ready_since=date(2026, 1, 5),
-    )
-
-
-def line(key, kind="laptop", quantity=1, request=None, **minimums) -> Need:
-    return Need(
-        key=key,
-        request=key if request is None else request,
-        tier=1,
-        waiting_since=date(2026, 2, 2),
-        site=1,
-        kind=kind,
-        quantity=quantity,
-        **minimums,
-    )
 
 
 def report(stock, needs):
