@@ -11,7 +11,8 @@ from .types import KIND_NAMES, KINDS, EngineError, Need, Pick, Stock, validated
 
 # The minimums a line can ask for, in the order they are named when several could be blamed.
 MINIMUMS = ("ram", "storage", "webcam", "updates")
-CONSTRAINTS = ("none_of_kind", "not_enough", *MINIMUMS, "several")
+# "left_over": devices that fit are not allocated (picks edited after allocate, which never leaves one).
+CONSTRAINTS = ("none_of_kind", "left_over", "not_enough", *MINIMUMS, "several")
 # Where a newer operating system can extend a device's security updates.
 REINSTALLABLE = ("laptop", "desktop")
 
@@ -60,8 +61,9 @@ class Shortage:
             and self.kind in REINSTALLABLE
             and not any(cause.constraint == "updates" and cause.meeting for cause in self.causes)
         ):
+            fail = "fails" if self.update_candidates == 1 else "fail"
             out.append(
-                f"{self.update_candidates} ready {KIND_NAMES[self.kind][1]} not allocated fail only on "
+                f"{_count(self.update_candidates, self.kind, 'ready ')} not allocated {fail} only on "
                 "security updates: candidates for ChromeOS Flex or Linux."
             )
         return tuple(out)
@@ -174,6 +176,8 @@ class _Pool:
         fitting = int(self.fitting(n).sum())
         if self.size == 0:
             constraint = "none_of_kind"
+        elif (self.fitting(n) & self.free).any():
+            constraint = "left_over"
         elif fitting:
             constraint = "not_enough"
         elif any(count == 0 for count in meeting.values()):
@@ -183,6 +187,15 @@ class _Pool:
         else:
             constraint = "several"
         return {"constraint": constraint, "fitting": fitting, "meeting": meeting, "failing_only": failing}
+
+
+def _count(n: int, kind: str, adjective: str = "") -> str:
+    """'1 laptop', '3 ready laptops'"""
+    return f"{n} {adjective}{KIND_NAMES[kind][0 if n == 1 else 1]}"
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
 
 
 def _day(d: date) -> str:
@@ -225,16 +238,28 @@ def _causes(kind: str, pool: _Pool, verdicts, allocated_to) -> list[Cause]:
         if not lines:
             continue
         units = sum(n.quantity - allocated_to[n.key] for n in lines)
-        asked = f"{units} {plural if units != 1 else singular}"
+        asked = _count(units, kind)
         meeting = failing = 0
         if constraint == "none_of_kind":
             sentence = f"{asked} asked for; no {singular} is ready."
-        elif constraint == "not_enough":
+        elif constraint in ("not_enough", "left_over"):
             fitting = np.zeros(pool.size, dtype=bool)
             for n in lines:
                 fitting |= pool.fitting(n)
             meeting = int(fitting.sum())
-            sentence = f"{asked} asked for could not be met: all {meeting} ready {plural} that fit were allocated."
+            if constraint == "not_enough":
+                every = (
+                    f"all {meeting} ready {plural} that fit were"
+                    if meeting > 1
+                    else f"the one ready {singular} that fits was"
+                )
+                sentence = f"{asked} asked for could not be met: {every} allocated."
+            else:
+                left = int((fitting & pool.free).sum())
+                sentence = (
+                    f"{asked} asked for {_are(units)} not met, yet {_count(left, kind, 'ready ')} that "
+                    f"{'fits' if left == 1 else 'fit'} {_are(left)} not allocated."
+                )
         elif constraint == "several":
             sentence = (
                 f"{asked} asked for could not be met: no ready {singular} meets all of the minimums "
@@ -247,7 +272,8 @@ def _causes(kind: str, pool: _Pool, verdicts, allocated_to) -> list[Cause]:
             if meeting == 0:
                 sentence += f"0 ready {plural} {NONE_MEET[constraint]}."
             else:
-                sentence += f"{failing} ready {plural} not allocated fail only on {FAILING[constraint]}"
+                fail = "fails" if failing == 1 else "fail"
+                sentence += f"{_count(failing, kind, 'ready ')} not allocated {fail} only on {FAILING[constraint]}"
                 if constraint == "updates" and kind in REINSTALLABLE:
                     sentence += ": candidates for ChromeOS Flex or Linux"
                 sentence += "."
@@ -257,6 +283,7 @@ def _causes(kind: str, pool: _Pool, verdicts, allocated_to) -> list[Cause]:
 
 LINE_REASON = {
     "none_of_kind": "no device of this type is ready",
+    "left_over": "some ready devices that fit are not allocated",
     "not_enough": "every ready device that fits was allocated",
     "ram": "too little RAM",
     "storage": "too little storage",

@@ -111,6 +111,15 @@ def test_the_minimum_most_devices_fail_on_alone_is_blamed():
     )
 
 
+def test_sentences_count_one_device_in_the_singular():
+    stock = [device(1), device(2, updates=OLD)]
+    (laptops,) = report(stock, [line(10, quantity=3, updates_until=SOON)])
+    assert laptops.sentences[1:] == (
+        "2 laptops asked for could not be met: the one ready laptop that fits was allocated.",
+        "1 ready laptop not allocated fails only on security updates: candidates for ChromeOS Flex or Linux.",
+    )
+
+
 def test_no_single_minimum_to_blame():
     stock = [
         device(1, ram=16, webcam=False, updates=None),
@@ -137,6 +146,14 @@ def test_types_are_reported_separately():
     stock = [device(1), device(2, kind="tablet")]
     found = report(stock, [line(10, quantity=2), line(11, kind="tablet", quantity=3)])
     assert [(s.kind, s.unmet) for s in found] == [("laptop", 1), ("tablet", 2)]
+
+
+def test_fitting_devices_left_unallocated_are_pointed_out():
+    # Picks edited after allocate (a coordinator rejected one) can leave a fitting device on the shelf.
+    stock = [device(1), device(2)]
+    (laptops,) = shortages(stock, [line(10, quantity=2)], [Pick(stock=1, need=10)])
+    assert laptops.lines[0].constraint == "left_over"
+    assert laptops.causes[0].sentence == "1 laptop asked for is not met, yet 1 ready laptop that fits is not allocated."
 
 
 @pytest.mark.parametrize(
