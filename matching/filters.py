@@ -59,6 +59,7 @@ class RequestFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("status"):
+        chosen = self.form.cleaned_data.get("status") if self.is_bound and self.form.is_valid() else None
+        if not chosen:
             queryset = queryset.filter(status__in=CommunityRequest.OPEN)
         return queryset

@@ -201,16 +201,14 @@ class LineForm(HoneypotForm):
         coerce=int,
         choices=[(0, "No minimum"), (4, "4 GB"), (8, "8 GB"), (16, "16 GB")],
         initial=0,
-        required=False,
-        empty_value=0,
+        error_messages={"required": "Choose the minimum memory, or no minimum"},
     )
     min_storage_gb = forms.TypedChoiceField(
         label="Minimum storage",
         coerce=int,
         choices=[(0, "No minimum"), (64, "64 GB"), (128, "128 GB"), (256, "256 GB"), (512, "512 GB")],
         initial=0,
-        required=False,
-        empty_value=0,
+        error_messages={"required": "Choose the minimum storage, or no minimum"},
     )
     webcam = forms.TypedChoiceField(
         label="Does it need a webcam?",
@@ -278,7 +276,7 @@ class BranchChoiceField(forms.ModelChoiceField):
 class CollectionForm(HoneypotForm):
     collection_site = BranchChoiceField(
         label="Which library would you collect from?",
-        queryset=Site.objects.none(),
+        queryset=Site.objects.active().branches().order_by("name"),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Choose the library you would collect from"},
@@ -288,10 +286,6 @@ class CollectionForm(HoneypotForm):
         what="The date you need the devices by",
         help_text="For example, 27 3 2027.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["collection_site"].queryset = Site.objects.active().branches().order_by("name")
 
     def clean_needed_by(self):
         value = self.cleaned_data.get("needed_by")
@@ -326,7 +320,9 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, days: list[datetime.date], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].choices = [(day.isoformat(), f"{day:%A %-d %B}") for day in days]
+        field = self.fields["date"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(day.isoformat(), f"{day:%A %-d %B}") for day in days]
 
 
 class WithdrawForm(forms.Form):

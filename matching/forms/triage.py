@@ -22,7 +22,7 @@ class VerifyForm(forms.Form):
 class ApproveForm(forms.Form):
     tier = TierChoiceField(
         label="Priority tier",
-        queryset=Tier.objects.none(),
+        queryset=Tier.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={"required": "Choose a priority tier"},
@@ -34,10 +34,6 @@ class ApproveForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether they are inside the council's area"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = Tier.objects.all()
 
 
 class ReasonForm(forms.Form):
@@ -63,14 +59,10 @@ class NoteForm(forms.Form):
 class TierForm(forms.Form):
     tier = TierChoiceField(
         label="Priority tier",
-        queryset=Tier.objects.none(),
+        queryset=Tier.objects.all(),
         empty_label=None,
         error_messages={"required": "Choose a tier"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = Tier.objects.all()
 
 
 class QuantityForm(forms.Form):

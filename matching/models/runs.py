@@ -144,10 +144,7 @@ class MatchRun(models.Model):
             return []
         rows = _unpack(self.picks_data)
         assert isinstance(rows, list)
-        return [
-            Pick(reasons=tuple(row[-1]), **dict(zip(PICK_FIELDS, row[:-1], strict=True)))  # type: ignore[arg-type]
-            for row in rows
-        ]
+        return [Pick(reasons=tuple(row[-1]), **dict(zip(PICK_FIELDS, row[:-1], strict=True))) for row in rows]
 
 
 class ProposalStatus(models.TextChoices):

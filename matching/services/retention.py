@@ -10,7 +10,7 @@ was asked for, allocated and handed over, and how many people the devices reache
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ def contacts_due(now: datetime.datetime) -> QuerySet[CommunityRequest]:
         CommunityRequest.objects.filter(
             status__in=CommunityRequest.FINISHED, finished_at__lt=cutoff, anonymised_at__isnull=True
         )
-        .exclude(follow_ups__sent_at__isnull=True)
+        .exclude(pk__in=FollowUp.objects.filter(sent_at__isnull=True).values("request_id"))
         .order_by("pk")
     )
 
@@ -44,6 +44,9 @@ def contact_anonymise(request: CommunityRequest) -> None:
     request.refresh_from_db()
 
 
-RULE = RetentionRule(
-    name=NAME, period_setting="REQUEST_CONTACT_RETENTION_DAYS", due=contacts_due, anonymise=contact_anonymise
-)
+def _anonymise(record: models.Model) -> None:
+    assert isinstance(record, CommunityRequest)
+    contact_anonymise(record)
+
+
+RULE = RetentionRule(name=NAME, period_setting="REQUEST_CONTACT_RETENTION_DAYS", due=contacts_due, anonymise=_anonymise)

@@ -77,10 +77,13 @@ def engine_input() -> EngineInput:
         )
     )
     rows = [row for row in lines if row[7] - row[8] > 0]
-    inside_tiers = [row[2] for row in rows if row[3]]
+    inside_tiers = [row[2] or 1 for row in rows if row[3]]  # an approved request always has a tier
     outside_tier = max(inside_tiers, default=0) + 1
-    needs, own_tier, outside = [], {}, set()
+    needs: list[Need] = []
+    own_tier: dict[int, int] = {}
+    outside: set[int] = set()
     for pk, request, tier, in_area, approved, site, kind, quantity, allocated, ram, storage, webcam, until in rows:
+        tier = tier or 1
         own_tier[request] = tier
         if not in_area:
             outside.add(request)
@@ -213,6 +216,12 @@ def match_run(
     return run
 
 
+def _known(value: int | None) -> int:
+    """A pick's structured field: `allocate` fills every one in."""
+    assert value is not None
+    return value
+
+
 def _propose(run: MatchRun, picks: list[Pick], wanted: EngineInput) -> None:
     Proposal.objects.pending().update(status=Proposal.Status.SUPERSEDED, decided_at=timezone.now())
     sites = dict(Site.objects.values_list("pk", "name"))
@@ -224,19 +233,19 @@ def _propose(run: MatchRun, picks: list[Pick], wanted: EngineInput) -> None:
         [
             Proposal(
                 run=run,
-                request_id=pick.request,
+                request_id=_known(pick.request),
                 line_id=pick.need,
                 device_id=pick.stock,
-                tier=pick.tier or 0,
-                waiting_days=pick.waiting_days or 0,
-                from_site_id=pick.from_site,
-                to_site_id=pick.to_site,
+                tier=_known(pick.tier),
+                waiting_days=_known(pick.waiting_days),
+                from_site_id=_known(pick.from_site),
+                to_site_id=_known(pick.to_site),
                 reasons=pick_reasons(
                     pick,
                     sites=sites,
-                    own_tier=wanted.own_tier[pick.request or 0],
+                    own_tier=wanted.own_tier[_known(pick.request)],
                     outside=pick.request in wanted.outside,
-                    approved_on=approved_on[pick.request or 0],
+                    approved_on=approved_on[_known(pick.request)],
                 ),
             )
             for pick in picks

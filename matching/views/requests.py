@@ -77,7 +77,7 @@ def request_detail(request, reference: str, forms: dict | None = None, status: i
         "pending": req.proposals.pending().select_related("run").first(),
         "verify_form": forms.get("verify") or VerifyForm(),
         "approve_form": forms.get("approve")
-        or ApproveForm(initial={"in_area": {True: "yes", False: "no"}.get(req.in_area)}),
+        or ApproveForm(initial={"in_area": None if req.in_area is None else ("yes" if req.in_area else "no")}),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
         "close_form": forms.get("close") or ReasonForm(prefix="close"),
         "note_form": forms.get("note") or NoteForm(),

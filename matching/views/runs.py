@@ -64,7 +64,8 @@ def run_review(request, pk: int, reference: str):
     req = get_object_or_404(CommunityRequest, reference=reference.upper())
     pending = {p.pk: p for p in run.proposals.pending().filter(request=req).select_related("device", "line")}
     decided = {p.pk: p for p in run.proposals.filter(request=req).exclude(status=Proposal.Status.PROPOSED)}
-    accept, reject = [], []
+    accept: list[Proposal] = []
+    reject: list[Proposal] = []
     for pk_text, choice in (
         (k.removeprefix("decision-"), v) for k, v in request.POST.items() if k.startswith("decision-")
     ):

@@ -52,7 +52,8 @@ def status(request, token: str):
 @require_http_methods(["GET", "POST"])
 def status_book(request, token: str):
     req = _by_token(token)
-    days = collection_days(req) if req.is_approved else []
+    waiting = req.is_approved and req.allocations.awaiting_handover().exists()
+    days = collection_days(req) if waiting else []
     form = BookingForm(request.POST if request.method == "POST" else None, days=days)
     if request.method == "POST" and form.is_valid():
         try:
