@@ -49,7 +49,9 @@ def line_progress(request: CommunityRequest, *, today: datetime.date | None = No
         kind = line.get_kind_display().lower()
         plural = kind if line.quantity == 1 else f"{kind}s"
         sentence = f"{got} of {line.quantity} {plural} so far"
-        if request.is_approved and request.approved_at:
+        if got and not remaining:
+            sentence = f"{got} of {line.quantity} {plural}: " + ("handed over." if got == line.handed else "set aside.")
+        elif request.is_approved and request.approved_at:
             waiting = (today - timezone.localdate(request.approved_at)).days
             place = f"tier {request.tier}" + ("" if request.in_area else ", outside the council's area")
             sentence += f": {place}, waiting {_n(waiting, 'day')}"

@@ -222,7 +222,7 @@ class LineForm(HoneypotForm):
         label="Still getting security updates until at least",
         what="The security updates date",
         required=False,
-        help_text="Optional. Leave blank if you do not mind. For example, 31 12 2027.",
+        help_text="Leave blank if you do not mind. For example, 31 12 2027.",
     )
     accessibility = forms.CharField(
         label="Accessibility needs",

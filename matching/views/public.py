@@ -167,15 +167,16 @@ def _line_summary(line: dict) -> str:
     words = [f"{line['quantity']} × {kind}"]
     spec = []
     if line.get("min_ram_gb"):
-        spec.append(f"{line['min_ram_gb']} GB RAM")
+        spec.append(f"at least {line['min_ram_gb']} GB RAM")
     if line.get("min_storage_gb"):
-        spec.append(f"{line['min_storage_gb']} GB storage")
+        spec.append(f"at least {line['min_storage_gb']} GB storage")
     if line.get("webcam"):
-        spec.append("webcam")
+        spec.append("a webcam")
     if line.get("updates_until"):
-        spec.append(f"updates until {datetime.date.fromisoformat(line['updates_until']):%-d %B %Y}")
+        until = datetime.date.fromisoformat(line["updates_until"])
+        spec.append(f"security updates until at least {until:%-d %B %Y}")
     if spec:
-        words.append("at least " + ", ".join(spec))
+        words.append("with " + ", ".join(spec))
     if line.get("connectivity"):
         words.append(f"with {Connectivity(line['connectivity']).label.lower()}")
     if line.get("setup_help"):

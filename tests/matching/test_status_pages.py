@@ -92,7 +92,7 @@ def test_the_status_page_follows_each_step(client, branch, carl, dina, ready_at,
         idempotency_key=uuid.uuid4(),
     )
     text = page(client, req)
-    assert "Complete" in text and "2 of 2 laptops so far." in text and "Handed over" in text
+    assert "Complete" in text and "2 of 2 laptops: handed over." in text and "as a gift" in text
     assert "Tell us how it went" not in text
     FollowUp.objects.filter(request=req, days=30).update(sent_at=timezone.now())
     text = page(client, req)
