@@ -43,3 +43,26 @@ def approve(req: CommunityRequest, actor, *, tier=2, in_area=None) -> CommunityR
 
 def approved(site, actor, *, tier=2, in_area=None, **fields) -> CommunityRequest:
     return approve(submit(site, **fields), actor, tier=tier, in_area=in_area)
+
+
+def allocate_all(req: CommunityRequest, actor) -> list:
+    """Run matching (committed) and accept every proposal for `req`: its allocations."""
+    from matching.services.allocations import proposals_decide
+    from matching.services.runs import match_run
+
+    run = match_run(actor=actor, commit=True)
+    made, _problems = proposals_decide(request=req, actor=actor, accept=run.proposals.filter(request=req))
+    return made
+
+
+def hand_over(req: CommunityRequest, site, actor, **kwargs):
+    """Hand over everything waiting for `req` at `site` (a gift signed on paper unless said)."""
+    import uuid
+
+    from matching.services.handovers import handover_perform
+
+    kwargs.setdefault("kind", "gift")
+    kwargs.setdefault("signed_by_name", "Priya Shah")
+    kwargs.setdefault("signature_method", "paper")
+    kwargs.setdefault("idempotency_key", uuid.uuid4())
+    return handover_perform(request=req, site=site, actor=actor, **kwargs)

@@ -1,7 +1,6 @@
 """Follow-ups: sent once when due with a private link, answered once, and counted in the impact figures."""
 
 import datetime
-import uuid
 
 import pytest
 from django.core import mail
@@ -9,11 +8,8 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from matching.models import FollowUp
-from matching.services.allocations import proposals_decide
 from matching.services.followups import follow_up_answer, follow_ups_send_due
-from matching.services.handovers import handover_perform
-from matching.services.runs import match_run
-from tests.matching.support import approved, line
+from tests.matching.support import allocate_all, approved, hand_over, line
 
 
 @pytest.fixture
@@ -22,17 +18,8 @@ def handed_over(branch, carl, dina, ready_at):
         req = approved(branch, carl, lines=[line("laptop", devices)], **fields)
         for _ in range(devices):
             ready_at(branch)
-        run = match_run(actor=carl, commit=True)
-        proposals_decide(request=req, actor=carl, accept=run.proposals.filter(request=req))
-        return handover_perform(
-            request=req,
-            site=branch,
-            actor=dina,
-            kind="gift",
-            signed_by_name="Priya",
-            signature_method="paper",
-            idempotency_key=uuid.uuid4(),
-        )
+        allocate_all(req, carl)
+        return hand_over(req, branch, dina)
 
     return build
 

@@ -3,21 +3,17 @@
 and keeps the figures. The values are checked gone from the rows themselves."""
 
 import datetime
-import uuid
 
 from django.db import connection
 from django.utils import timezone
 
 from core.retention import rules
 from matching.models import CommunityRequest, FollowUp, Handover
-from matching.services.allocations import proposals_decide
 from matching.services.followups import follow_up_answer
-from matching.services.handovers import handover_perform
 from matching.services.requests import request_decline, request_note
 from matching.services.retention import contact_anonymise, contacts_due
-from matching.services.runs import match_run
 from tests.factories import signature_bytes
-from tests.matching.support import approved, line, submit
+from tests.matching.support import allocate_all, approved, hand_over, line, submit
 
 LATER = datetime.timedelta(days=366)
 
@@ -42,16 +38,8 @@ def test_only_finished_requests_past_the_period_are_due(branch, carl, settings):
 def test_a_request_waiting_for_a_follow_up_is_not_due_yet(branch, carl, dina, ready_at):
     req = approved(branch, carl, lines=[line("laptop", 1)])
     ready_at(branch)
-    proposals_decide(request=req, actor=carl, accept=match_run(actor=carl, commit=True).proposals.all())
-    handover_perform(
-        request=req,
-        site=branch,
-        actor=dina,
-        kind="gift",
-        signed_by_name="Priya Shah",
-        signature_method="paper",
-        idempotency_key=uuid.uuid4(),
-    )
+    allocate_all(req, carl)
+    hand_over(req, branch, dina)
     req.refresh_from_db()
     assert req.status == "fulfilled"
     assert req not in contacts_due(timezone.now() + LATER)
@@ -59,9 +47,7 @@ def test_a_request_waiting_for_a_follow_up_is_not_due_yet(branch, carl, dina, re
     assert req in contacts_due(timezone.now() + LATER)
 
 
-def test_anonymising_through_the_registered_rule_forgets_the_people_and_keeps_the_figures(
-    branch, carl, dina, ready_at
-):
+def test_anonymising_through_the_registered_rule_forgets_the_people_and_keeps_the_figures(branch, carl, dina, ready_at):
     req = approved(
         branch,
         carl,
@@ -69,17 +55,15 @@ def test_anonymising_through_the_registered_rule_forgets_the_people_and_keeps_th
         lines=[line("laptop", 2, accessibility="Mr Jones needs a large screen")],
     )
     ready_at(branch)
-    proposals_decide(request=req, actor=carl, accept=match_run(actor=carl, commit=True).proposals.all())
-    handover = handover_perform(
-        request=req,
-        site=branch,
-        actor=dina,
-        kind="gift",
+    allocate_all(req, carl)
+    handover = hand_over(
+        req,
+        branch,
+        dina,
         signed_by_name="Derek Signer",
         signed_by_role="Volunteer lead",
         signature_method="drawn",
         signature_png=signature_bytes(),
-        idempotency_key=uuid.uuid4(),
     )
     follow_up_answer(
         follow_up=handover.follow_ups.get(days=30),
@@ -127,16 +111,8 @@ def test_the_pdf_of_an_anonymised_handover_says_the_name_was_removed(branch, car
 
     req = approved(branch, carl, lines=[line("laptop", 1)])
     ready_at(branch)
-    proposals_decide(request=req, actor=carl, accept=match_run(actor=carl, commit=True).proposals.all())
-    handover = handover_perform(
-        request=req,
-        site=branch,
-        actor=dina,
-        kind="gift",
-        signed_by_name="Derek Signer",
-        signature_method="paper",
-        idempotency_key=uuid.uuid4(),
-    )
+    allocate_all(req, carl)
+    handover = hand_over(req, branch, dina, signed_by_name="Derek Signer")
     contact_anonymise(req)
     text, _ = read(build_handover_agreement(handover))
     text = " ".join(text.split())

@@ -10,18 +10,17 @@ from django.utils import timezone
 
 from matching.models import CollectionBooking, FollowUp
 from matching.services.allocations import proposals_decide
-from matching.services.handovers import collection_days, handover_perform
+from matching.services.handovers import collection_days
 from matching.services.runs import match_run
 from reuse.models import SiteClosure
-from tests.matching.support import approved, line, submit
+from tests.matching.support import allocate_all, approved, hand_over, line, submit
 
 
 def allocated(branch, carl, ready_at, *, quantity=5, devices=2, **fields):
     req = approved(branch, carl, lines=[line("laptop", quantity)], **fields)
     for _ in range(devices):
         ready_at(branch)
-    run = match_run(actor=carl, commit=True)
-    proposals_decide(request=req, actor=carl, accept=run.proposals.filter(request=req))
+    allocate_all(req, carl)
     return req
 
 
@@ -82,15 +81,7 @@ def test_the_status_page_follows_each_step(client, branch, carl, dina, ready_at,
     client.post(f"/request/status/{req.status_token}/collect/", {"date": day.isoformat(), "part": "morning"})
     text = page(client, req)
     assert f"Collection booked: Central Library, {day:%A} {day.day} {day:%B %Y}, morning" in text
-    handover_perform(
-        request=req,
-        site=branch,
-        actor=dina,
-        kind="gift",
-        signed_by_name="Priya Shah",
-        signature_method="paper",
-        idempotency_key=uuid.uuid4(),
-    )
+    hand_over(req, branch, dina)
     text = page(client, req)
     assert "Complete" in text and "2 of 2 laptops: handed over." in text and "as a gift" in text
     assert "Tell us how it went" not in text
