@@ -56,4 +56,8 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('device',), name='reservation_one_live_per_device'), models.CheckConstraint(condition=models.Q(('owner__in', ['hold', 'allocation'])), name='reservation_owner_valid'), models.CheckConstraint(condition=models.Q(models.Q(('end', ''), ('ended_at__isnull', True)), models.Q(('end__in', ['handed_out', 'released']), ('ended_at__isnull', False)), _connector='OR'), name='reservation_end_matches_ended')],
             },
         ),
+        migrations.AddIndex(
+            model_name='custodyevent',
+            index=models.Index(fields=['to_status', 'at'], name='custody_event_status_at'),
+        ),
     ]

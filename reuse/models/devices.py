@@ -287,6 +287,8 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["device_id", "seq"]
+        # How many devices became ready lately (a community request's estimated wait) reads a date range.
+        indexes = [models.Index(fields=["to_status", "at"], name="custody_event_status_at")]
         constraints = [
             # Two writers appending to one device at once cannot both win: the second gets an IntegrityError.
             models.UniqueConstraint(fields=["device", "seq"], name="custody_event_seq_unique"),
