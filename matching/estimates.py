@@ -7,7 +7,9 @@ spec have become ready over the last RATE_DAYS days. It is an estimate, and the 
 
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
@@ -54,6 +56,27 @@ def _fitting(queryset, line: RequestLine, prefix: str = ""):
     return queryset.filter(conditions)
 
 
+def _kept(key: str, count: Callable[[], int], seconds: int) -> int:
+    """`count()`, from the cache when it was counted in the last `seconds`."""
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, seconds)
+    return int(value)
+
+
+def _ready_now(line: RequestLine) -> int:
+    return _fitting(Device.objects.lendable(), line).count()
+
+
+def _became_ready(line: RequestLine, since: datetime.datetime) -> int:
+    """Devices fitting the line that moved into `ready` since `since` (each counted once)."""
+    events = CustodyEvent.objects.filter(to_status=DeviceStatus.READY, at__gte=since).exclude(
+        from_status=F("to_status")
+    )
+    return _fitting(events, line, "device__").values("device_id").distinct().count()
+
+
 def _ahead(line: RequestLine, request: CommunityRequest) -> int:
     """Units of the line's type still needed by approved requests that are matched before this one."""
     approved = CommunityRequest.objects.filter(status=RequestStatus.APPROVED).exclude(pk=request.pk)
@@ -83,20 +106,8 @@ def estimate_waits(request: CommunityRequest, *, today: datetime.date | None = N
             continue
         ahead = _ahead(line, request)
         spec = f"{line.kind}:{line.min_ram_gb}:{line.min_storage_gb}:{int(line.webcam)}:{line.updates_until or '-'}"
-        ready_now = cache.get_or_set(
-            f"matching:ready-now:{spec}", lambda: _fitting(Device.objects.lendable(), line).count(), READY_NOW_SECONDS
-        )
-        became_ready = cache.get_or_set(
-            f"matching:became-ready:{spec}:{today}",
-            lambda: (
-                _fitting(CustodyEvent.objects.filter(to_status=DeviceStatus.READY, at__gte=since), line, "device__")
-                .exclude(from_status=F("to_status"))
-                .values("device_id")
-                .distinct()
-                .count()
-            ),
-            RATE_SECONDS,
-        )
+        ready_now = _kept(f"matching:ready-now:{spec}", partial(_ready_now, line), READY_NOW_SECONDS)
+        became_ready = _kept(f"matching:became-ready:{spec}:{today}", partial(_became_ready, line, since), RATE_SECONDS)
         per_week = became_ready * 7 / RATE_DAYS
         short = ahead + remaining - ready_now
         spec = " that meet your minimum spec" if line.spec_words else ""
