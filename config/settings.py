@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "reuse",
     "lending",
     "matching",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -272,3 +273,6 @@ OVERDUE_REMINDER_DAYS = env_int_list("OVERDUE_REMINDER_DAYS", "1,7,21", minimum=
 HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
 CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)
+
+# The dashboard and open data read a rollup recounted every OPEN_DATA_REFRESH_MINUTES (insights).
+OPEN_DATA_REFRESH_MINUTES = env_int("OPEN_DATA_REFRESH_MINUTES", 60, minimum=5, maximum=1440)

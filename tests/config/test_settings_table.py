@@ -52,6 +52,7 @@ BAD_VALUES = {
     "LOAN_REMINDER_HOUR": "25",
     "HOLD_PICKUP_DAYS": "0",
     "CONNECTIVITY_EXPIRY_WARNING_DAYS": "-1",
+    "OPEN_DATA_REFRESH_MINUTES": "2",
 }
 # Any text is valid for these, so there is no bad value to try.
 FREE_TEXT = {"SERVICE_NAME", "COUNCIL_NAME", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"}

@@ -1,0 +1,142 @@
+"""Bar charts drawn on the server as SVG: pure geometry, no JavaScript. Each chart on a page sits beside a
+table of the same numbers, which is what screen readers read (the SVG itself is one labelled image)."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT = 400, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36  # room for the value axis and the labels under the bars
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: str
+    label_x: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    baseline: float
+    left: int
+    right: float
+    show_every: int  # label every n-th bar, so a year of months stays legible on a phone
+
+    @property
+    def tick_x(self) -> int:
+        return self.left - 6
+
+    @property
+    def label_y(self) -> float:
+        return self.baseline + 18
+
+    @property
+    def labelled_bars(self) -> list[tuple[Bar, bool]]:
+        return [(bar, index % self.show_every == 0) for index, bar in enumerate(self.bars)]
+
+    @property
+    def empty(self) -> bool:
+        return not self.bars
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value` (at least 1)."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power
+
+
+def _short(value: float) -> str:
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:g}m"
+    if value >= 10_000:
+        return f"{value / 1000:g}k"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def bar_chart(title: str, points: Sequence[tuple[str, float | int | Decimal | None]]) -> Chart:
+    """Vertical bars, one per (label, value); a missing value draws no bar."""
+    values = [float(v or 0) for _label, v in points]
+    top = nice_ceiling(max(values, default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(points), 1)
+    bars = []
+    for index, ((label, raw), value) in enumerate(zip(points, values, strict=True)):
+        height = plot_h * value / top
+        x = LEFT + index * slot + slot * 0.15
+        shown = "" if raw is None else _short(float(raw))
+        bars.append(Bar(x, TOP + plot_h - height, slot * 0.7, height, label, shown, LEFT + (index + 0.5) * slot))
+    ticks = tuple(Tick(TOP + plot_h - plot_h * i / 4, _short(top * i / 4)) for i in range(5))
+    every = max(1, math.ceil(len(points) / 6))
+    return Chart(title, WIDTH, HEIGHT, tuple(bars), ticks, TOP + plot_h, LEFT, WIDTH - RIGHT, every)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+    y: float  # top of the row: its label sits there, the bar under it
+    width: float
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 12
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 18
+
+    @property
+    def value_x(self) -> float:
+        return self.width + 6
+
+    @property
+    def value_y(self) -> float:
+        return self.y + 31
+
+
+@dataclass(frozen=True)
+class RowChart:
+    title: str
+    width: int
+    height: int
+    rows: tuple[Row, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+ROW_HEIGHT = 40
+
+
+def row_chart(title: str, points: Sequence[tuple[str, float | int]]) -> RowChart:
+    """Horizontal bars for categories with long names (branches): the name above each bar, the value after it."""
+    top = max((float(v) for _label, v in points), default=0) or 1
+    usable = WIDTH - 60
+    rows = tuple(
+        Row(label, _short(float(value)), 4 + index * ROW_HEIGHT, max(1.0, usable * float(value) / top))
+        for index, (label, value) in enumerate(points)
+    )
+    return RowChart(title, WIDTH, 8 + len(rows) * ROW_HEIGHT, rows)
