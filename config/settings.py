@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "axes",
     "core",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "lending",
     "matching",
     "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +277,52 @@ OVERDUE_REMINDER_DAYS = env_int_list("OVERDUE_REMINDER_DAYS", "1,7,21", minimum=
 HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
 CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)
+
+# The JSON API (api/): Bearer tokens only, JSON only, errors as problem+json, cursor pages, throttled per
+# token and per client address (core.http.client_ip), counted in the cache.
+RATE = r"[1-9][0-9]{0,6}/(second|minute|hour|day|s|m|h|d)"
+RATE_EXPECTED = "a number of requests per second, minute, hour or day, e.g. 120/minute"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopeAllows"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenThrottle", "api.throttles.AddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_match("API_RATE_PER_TOKEN", "120/minute", RATE, RATE_EXPECTED),
+        "address": env_match("API_RATE_PER_ADDRESS", "300/minute", RATE, RATE_EXPECTED),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": (
+        f"{COUNCIL_NAME}'s device reuse service. Send a token as `Authorization: Bearer <token>`; it acts as "
+        "the member of staff it was made for, so their role and sites decide what it sees. Lists are "
+        "cursor-paginated (`next`, `previous`) with no limit on depth. Errors are `application/problem+json` "
+        "(RFC 9457). The open datasets need no token."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "tryItOutEnabled": False},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.problem_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceStatusEnum": "reuse.models.DeviceStatus",
+        "DeviceKindEnum": "reuse.models.DeviceKind",
+        "StorageTypeEnum": "reuse.models.StorageType",
+        "WipeResultEnum": "reuse.models.sanitisation.WipeResult",
+        "SiteKindEnum": "reuse.models.sites.SiteKind",
+    },
+}
 
 # The dashboard and open data read a rollup recounted every OPEN_DATA_REFRESH_MINUTES (insights).
 OPEN_DATA_REFRESH_MINUTES = env_int("OPEN_DATA_REFRESH_MINUTES", 60, minimum=5, maximum=1440)

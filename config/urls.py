@@ -24,5 +24,6 @@ urlpatterns = [
     path("devices/", include("reuse.urls")),
     path("", include("lending.urls")),
     path("", include("insights.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
