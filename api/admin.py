@@ -5,7 +5,7 @@ keeps the record of who had access."""
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.views.decorators.cache import never_cache
+from django.utils.cache import add_never_cache_headers
 
 from api.models import ApiToken, TokenScope
 from api.services import DEFAULT_DAYS, MAX_DAYS, api_token_create, api_token_revoke
@@ -77,7 +77,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj._state.adding = False
         request._relay_new_token = token
 
-    @never_cache
     def response_add(self, request, obj, post_url_continue=None):
         token = getattr(request, "_relay_new_token", None)
         if token is None:
@@ -89,7 +88,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "title": "API token created",
         }
-        return TemplateResponse(request, "admin/api/apitoken/created.html", context)
+        response = TemplateResponse(request, "admin/api/apitoken/created.html", context)
+        add_never_cache_headers(response)  # the token must not linger in any cache
+        return response
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):

@@ -40,8 +40,8 @@ class DeviceFilter(django_filters.FilterSet):
 
 
 class LoanFilter(django_filters.FilterSet):
-    open = django_filters.BooleanFilter(
-        field_name="closed_at", lookup_expr="isnull", help_text="Only open (or closed) loans."
+    open = django_filters.ChoiceFilter(
+        choices=[("true", "Open"), ("false", "Closed")], method="by_open", help_text="true: open loans; false: closed."
     )
     branch = django_filters.CharFilter(field_name="site__code", help_text="A branch's code.")
     device = django_filters.CharFilter(method="by_tag", help_text="The device's asset tag.")
@@ -53,3 +53,6 @@ class LoanFilter(django_filters.FilterSet):
 
     def by_tag(self, queryset, name, value):
         return queryset.filter(device__asset_tag=value.strip().upper())
+
+    def by_open(self, queryset, name, value):
+        return queryset.filter(closed_at__isnull=value == "true")
