@@ -23,6 +23,7 @@ class DeviceSerializer(serializers.ModelSerializer):
     drives = DriveSerializer(source="media", many=True, read_only=True)
     label_url = serializers.CharField(read_only=True, help_text="What the device's QR label holds.")
     url = serializers.SerializerMethodField(help_text="This device in the API.")
+    storage_type = serializers.ChoiceField(choices=[("", "Not known"), *StorageType.choices], read_only=True)
 
     class Meta:
         model = Device
@@ -226,6 +227,9 @@ class LoanSerializer(serializers.ModelSerializer):
     branch = serializers.SlugRelatedField(source="site", slug_field="code", read_only=True)
     borrower = BorrowerRefSerializer(read_only=True)
     state = serializers.CharField(source="state_label", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=[("", "Open"), *Loan.Outcome.choices], read_only=True, help_text="Empty while the loan is open."
+    )
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:

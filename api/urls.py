@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
     path("docs/", docs.ApiDocs.as_view(), name="docs"),
     path("problems/<slug:slug>", docs.problem_page, name="problem"),
+    # Anything else under /api/ is a problem+json 404, not the HTML page.
+    re_path(r"^v1/", views.NoSuchEndpoint.as_view()),
 ]

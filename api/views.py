@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -97,7 +98,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             OpenApiParameter("serial", OpenApiTypes.STR, description="The whole serial number (or IMEI)."),
         ],
         filters=False,
-        responses={200: DeviceSerializer},
+        responses={200: DeviceSerializer, 404: OpenApiResponse(description="No device this token may see")},
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def lookup(self, request):
@@ -183,6 +184,19 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         return get_object_or_404(self.get_queryset(), code=str(self.kwargs["code"]).upper())
 
 
+@extend_schema(exclude=True)
+class NoSuchEndpoint(APIView):
+    """What any path under /api/v1/ that no endpoint matches answers: a problem+json 404."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AddressThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound("No endpoint has this address.")
+
+
 DATASET_SUMMARY = inline_serializer(
     "OpenDataIndex",
     {
@@ -260,7 +274,5 @@ class OpenDataset(OpenDataView):
     def get(self, request, name: str):
         dataset = DATASETS.get(name)
         if dataset is None:
-            from rest_framework.exceptions import NotFound
-
             raise NotFound(f"No dataset is called {name!r}.")
         return Response(dataset.document(last_updated()))

@@ -85,3 +85,9 @@ def test_an_address_over_its_rate_gets_429_whatever_the_token(client, alice, tok
     problem(client.get("/api/v1/open-data/"), 429)
     # A different client address is counted apart.
     assert client.get("/api/v1/open-data/", REMOTE_ADDR="192.0.2.9").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/loans/0.5/", "/api/v1/nothing-here/", "/api/v1/devices/RLY-1/nope/"])
+def test_paths_no_endpoint_matches_are_problem_404s(client, alice, token_for, path):
+    assert problem(Api(client, token_for(alice)).get(path), 404)["code"] == "not_found"
+    assert problem(client.post(path, "{}", content_type="application/json"), 404)["code"] == "not_found"
