@@ -23,9 +23,11 @@ from config.env import (
     env_path,
     env_redis_url,
     env_regex,
+    env_secret,
     env_site_url,
     env_str,
     env_timezone,
+    env_url,
     host_of,
 )
 
@@ -252,10 +254,45 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65_535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# How email and text messages go: EMAIL_BACKEND console, smtp or notify (GOV.UK Notify); SMS_BACKEND
+# console, notify or off. With DEBUG off, a console backend (which sends nothing) must be chosen by name.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "notify": "core.notify.NotifyEmailBackend",
+}
+EMAIL_DELIVERY = env_choice("EMAIL_BACKEND", "smtp" if EMAIL_HOST else "console", list(EMAIL_BACKENDS))
+SMS_BACKEND = env_choice("SMS_BACKEND", "console" if DEBUG else "off", ["console", "notify", "off"])
+if EMAIL_DELIVERY == "console" and not (DEBUG or TESTING or env_str("EMAIL_BACKEND")):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must be set when DEBUG is off: smtp (with EMAIL_HOST) or notify; console sends no email, "
+        "so it must be chosen by name"
+    )
+if EMAIL_DELIVERY == "smtp" and not EMAIL_HOST:
+    raise ImproperlyConfigured("EMAIL_HOST must be set when EMAIL_BACKEND is smtp")
+EMAIL_BACKEND = EMAIL_BACKENDS[EMAIL_DELIVERY]
+# GOV.UK Notify: the API key (key name, service id and secret), and one generic template per channel whose
+# content is personalisation: ((subject)) and ((body)) for email, ((link_to_file)) too for documents,
+# ((body)) for text messages.
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+NOTIFY_API_KEY = env_secret(
+    "NOTIFY_API_KEY", rf"[A-Za-z0-9_-]+-{UUID}-{UUID}", "a GOV.UK Notify API key: key name, service id, secret key"
+)
+NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk", schemes=("https", "http"))
+NOTIFY_EMAIL_TEMPLATE_ID = env_match("NOTIFY_EMAIL_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)")
+NOTIFY_EMAIL_FILE_TEMPLATE_ID = env_match(
+    "NOTIFY_EMAIL_FILE_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)"
+)
+NOTIFY_SMS_TEMPLATE_ID = env_match("NOTIFY_SMS_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)")
+NOTIFY_TEMPLATES = {  # each channel sent through Notify needs the key and its template
+    "EMAIL_BACKEND": (EMAIL_DELIVERY, "NOTIFY_EMAIL_TEMPLATE_ID", NOTIFY_EMAIL_TEMPLATE_ID),
+    "SMS_BACKEND": (SMS_BACKEND, "NOTIFY_SMS_TEMPLATE_ID", NOTIFY_SMS_TEMPLATE_ID),
+}
+for _channel, (_choice, _template_name, _template) in NOTIFY_TEMPLATES.items():
+    if _choice == "notify" and not NOTIFY_API_KEY:
+        raise ImproperlyConfigured(f"NOTIFY_API_KEY must be set when {_channel} is notify")
+    if _choice == "notify" and not _template:
+        raise ImproperlyConfigured(f"{_template_name} must be set when {_channel} is notify")
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
 LOGGING = {
