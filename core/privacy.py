@@ -13,6 +13,17 @@ from django.db import models
 from core.models import AccessAction, AccessChannel, PersonalDataAccess
 
 
+def _entry(actor, subject: models.Model, action: str, channel: str, what: str) -> PersonalDataAccess:
+    return PersonalDataAccess(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        action=action,
+        channel=channel,
+        what=what[:100],
+    )
+
+
 def log_access(
     *,
     actor,
@@ -22,14 +33,9 @@ def log_access(
     what: str = "",
 ) -> PersonalDataAccess:
     """Record that `actor` looked at (or changed, exported, erased) `subject`'s personal data."""
-    return PersonalDataAccess.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
-        action=action,
-        channel=channel,
-        what=what[:100],
-    )
+    entry = _entry(actor, subject, action, channel, what)
+    entry.save()
+    return entry
 
 
 def log_access_many(
@@ -41,17 +47,7 @@ def log_access_many(
     what: str = "",
 ) -> int:
     """`log_access` for a whole page of records (a list or an API page) in one insert."""
-    rows = [
-        PersonalDataAccess(
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            subject_type=ContentType.objects.get_for_model(subject),
-            subject_id=subject.pk,
-            action=action,
-            channel=channel,
-            what=what[:100],
-        )
-        for subject in subjects
-    ]
+    rows = [_entry(actor, subject, action, channel, what) for subject in subjects]
     PersonalDataAccess.objects.bulk_create(rows)
     return len(rows)
 
