@@ -56,14 +56,15 @@ class Chart:
         return not self.bars
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten at or above `value` (at least 1)."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
+def nice_step(value: float, *, whole: bool) -> float:
+    """A gridline step of 1, 2, 2.5 or 5 times a power of ten, so that four steps reach `value`; whole
+    numbers only for counts (no "1.5 devices")."""
+    wanted = max(value / 4, 1 if whole else 0.01)
+    power = 10 ** math.floor(math.log10(wanted))
     for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return step * power
+        candidate = step * power
+        if candidate >= wanted and (not whole or candidate == int(candidate)):
+            return candidate
     return 10 * power
 
 
@@ -78,7 +79,8 @@ def _short(value: float) -> str:
 def bar_chart(title: str, points: Sequence[tuple[str, float | int | Decimal | None]]) -> Chart:
     """Vertical bars, one per (label, value); a missing value draws no bar."""
     values = [float(v or 0) for _label, v in points]
-    top = nice_ceiling(max(values, default=0))
+    whole = all(isinstance(v, int) or v is None for _label, v in points)
+    top = 4 * nice_step(max(values, default=0), whole=whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(points), 1)
     bars = []

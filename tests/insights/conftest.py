@@ -6,9 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reuse.models import Device, DeviceStatus
-from reuse.services.devices import allocate_asset_tags
-from reuse.services.lifecycle import Step, devices_create
+from reuse.models import DeviceStatus
+from tests.factories import device_with_history
 
 S = DeviceStatus
 # Paths through the lifecycle, from received: each next status one step later.
@@ -29,22 +28,14 @@ def history(depot, alice):
     at `received` (a datetime) that then follows `path`, one status every `gap_days` days."""
 
     def build(kind="laptop", received=None, path=(), *, gap_days=1, site=None, where=None):
-        received = received or at(2026, 1, 5)
-        site = site or depot
-        where = where or {}
-        steps = [Step(S.RECEIVED, received, alice, site, "Received from council IT")]
-        moment = received
-        for status in path:
-            moment = moment + datetime.timedelta(days=gap_days)
-            steps.append(Step(status, moment, alice, where.get(status, site), ""))
-        device = Device(
-            asset_tag=allocate_asset_tags(1)[0],
+        return device_with_history(
             kind=kind,
-            make="Dell",
-            model="Latitude",
-            site=site,
-            received_at=received,
+            received_at=received or at(2026, 1, 5),
+            path=path,
+            actor=alice,
+            site=site or depot,
+            gap_days=gap_days,
+            where=where,
         )
-        return devices_create([(device, steps)])[0]
 
     return build
