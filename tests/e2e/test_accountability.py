@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -68,7 +69,7 @@ def test_a_councillor_finds_the_dashboards_figures_in_the_open_data(page, browse
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Devices by type, status and month (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     page.get_by_role("link", name="Reuse by route (JSON)").click()
     routes = json.loads(page.locator("body").inner_text())["data"]
     assert sum(int(r["devices"]) for r in rows if r["status"] == "received") == int(received) == 6
