@@ -48,10 +48,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_by",
     ]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = ApiTokenAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []

@@ -133,7 +133,7 @@ class DeviceCreateSerializer(serializers.Serializer):
         data = {k: ("" if v is None else v) for k, v in data.items()}
         drives = attrs["drives"]
         rows = max(1, len(drives))
-        media_data = {"media-TOTAL_FORMS": rows, "media-INITIAL_FORMS": 0}
+        media_data: dict[str, object] = {"media-TOTAL_FORMS": rows, "media-INITIAL_FORMS": 0}
         for index, drive in enumerate(drives):
             for key, value in drive.items():
                 media_data[f"media-{index}-{key}"] = "" if value is None else value
