@@ -9,6 +9,9 @@ from lending.models import Loan
 from reuse.forms.intake import DeviceForm, medium_formset
 from reuse.models import CustodyEvent, Device, DeviceKind, Grade, SanitisationRecord, Site, StorageMedium, StorageType
 
+# What intake records about a device, in the intake form's order (its site aside): read and written alike.
+INTAKE_FIELDS = [name for name in DeviceForm.Meta.fields if name != "site"]
+
 
 class DriveSerializer(serializers.ModelSerializer):
     class Meta:
@@ -30,27 +33,9 @@ class DeviceSerializer(serializers.ModelSerializer):
         fields = [
             "asset_tag",
             "url",
-            "kind",
-            "make",
-            "model",
-            "serial",
-            "imei",
-            "council_asset_number",
-            "cpu",
-            "ram_gb",
-            "storage_gb",
-            "storage_type",
-            "os_name",
-            "os_version",
-            "tpm_version",
-            "battery_health_pct",
-            "webcam",
+            *INTAKE_FIELDS,
             "has_charger",
             "has_case",
-            "grade",
-            "source_department",
-            "lot",
-            "notes",
             "site",
             "status",
             "status_changed_at",
@@ -123,7 +108,7 @@ class DeviceCreateSerializer(serializers.Serializer):
         site = Site.objects.active().filter(code=attrs["site"].strip().upper()).first()
         if site is None:
             raise serializers.ValidationError({"site": [f"No active site has the code {attrs['site']!r}."]})
-        data = {name: attrs.get(name) for name in DeviceForm.Meta.fields if name not in ("site", "webcam")}
+        data = {name: attrs.get(name) for name in INTAKE_FIELDS if name != "webcam"}
         data.update(
             site=site.pk,
             label=attrs["asset_tag"],

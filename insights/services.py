@@ -80,11 +80,11 @@ def _first_reuse_tallies() -> Iterator[Tally]:
         month = month_of(at)
         firsts[(month, site_id, kind)] += 1
         waited = (timezone.localtime(at, zone).date() - timezone.localtime(received_at, zone).date()).days
-        days[(month, site_id, kind, max(0, waited))] += 1
+        days[(month, site_id, max(0, waited))] += 1
     for (month, site_id, kind), n in firsts.items():
         yield Tally(measure=Measure.FIRST_REUSE, month=month, site_id=site_id, kind=kind, value=n)
-    for (month, site_id, kind, waited), n in days.items():
-        yield Tally(measure=Measure.REUSE_DAYS, month=month, site_id=site_id, kind=kind, bucket=waited, value=n)
+    for (month, site_id, waited), n in days.items():  # by site only: the median is never asked per type
+        yield Tally(measure=Measure.REUSE_DAYS, month=month, site_id=site_id, bucket=waited, value=n)
 
 
 def figures_refresh() -> Publication:

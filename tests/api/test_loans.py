@@ -5,40 +5,30 @@ import pytest
 
 from core.models import AccessChannel, PersonalDataAccess
 from core.privacy import accesses_of
-from lending.services.loans import loan_issue
+from core.roles import DESK
+from reuse.services.lifecycle import device_move
 from tests.api.conftest import problem
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 LOANS = "/api/v1/loans/"
 
 
 @pytest.fixture
-def loans(lendable, borrower, make_borrower, issue, other_branch, ready_device, alice, ellis_like):
-    here = issue(lendable(), borrower)
-    from reuse.services.lifecycle import device_move
-
-    device = ready_device()
-    device_move(device=device, site=other_branch, actor=alice)
-    device.refresh_from_db()
-    import uuid
-
-    there = loan_issue(
-        device=device,
-        borrower=make_borrower(),
-        site=other_branch,
-        actor=ellis_like,
-        idempotency_key=uuid.uuid4(),
-        signature_method="paper",
-    )
-    return here, there
+def ellis(other_branch):
+    """Library desk staff at Northgate Library."""
+    return make_user("ellis", DESK, [other_branch])
 
 
 @pytest.fixture
-def ellis_like(other_branch):
-    from core.roles import DESK
-    from tests.factories import make_user
-
-    return make_user("ellis", DESK, [other_branch])
+def loans(lendable, borrower, make_borrower, issue, other_branch, ready_device, alice, ellis):
+    """One loan at Central Library (dina's), one at Northgate (ellis's)."""
+    here = issue(lendable(), borrower)
+    device = ready_device()
+    device_move(device=device, site=other_branch, actor=alice)
+    device.refresh_from_db()
+    there = issue(device, make_borrower(), site=other_branch, actor=ellis)
+    return here, there
 
 
 def test_desk_staff_read_loans_at_their_branches_only(api_as, loans, dina):

@@ -46,3 +46,13 @@ def test_row_chart_scales_to_the_largest():
     assert chart.rows[1].width == pytest.approx(chart.rows[0].width / 2)
     assert chart.height == 8 + 2 * 40 and not chart.empty
     assert row_chart("Loans", []).empty
+
+
+def test_svg_escapes_every_text_it_draws():
+    from insights.charts import row_svg, svg
+
+    drawn = row_svg(row_chart("Loans <per> branch", [('<script>alert("x")</script>', 3)]), "c1")
+    assert "<script>" not in drawn and "&lt;script&gt;" in drawn and "Loans &lt;per&gt; branch" in drawn
+    bars = svg(bar_chart("Devices & more", [("Jan <26>", 2)]), "c2")
+    assert "Devices &amp; more" in bars and "Jan &lt;26&gt;" in bars
+    assert bars.startswith('<svg class="relay-chart"') and 'aria-labelledby="c2-title"' in bars
