@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from core.backup import backup_create
+from core.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database (SQLite's online backup, or pg_dump) and every file under MEDIA_ROOT into one "
+        "file. Safe while Relay runs. The file holds personal data: keep it as the README says."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True, type=Path, help="The backup file to write (replaced if it exists)")
+
+    def handle(self, *args, **options):
+        try:
+            summary = backup_create(out=options["out"], connection=connection, media_root=Path(settings.MEDIA_ROOT))
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up the {summary.database} database and {summary.media_files} media file(s) "
+                f"to {summary.path} ({summary.size / 1_000_000:,.1f} MB)."
+            )
+        )
