@@ -63,6 +63,7 @@ def run(report):
         plan_path = Path(work) / "plan.json"
         plan_path.write_text(json.dumps(plan))
         with gunicorn(Path(work) / "gunicorn.log"):
+            warm_up(plan["desks"][0]["session"])
             started = time.perf_counter()
             locust = run_locust(plan_path, Path(work) / "locust")
             elapsed = time.perf_counter() - started
@@ -196,6 +197,14 @@ def _wait_until_healthy(server: subprocess.Popen, log: Path) -> None:
                 return
         time.sleep(0.5)
     sys.exit(f"load test: gunicorn did not answer /healthz within 60 s:\n{log.read_text()[-2000:]}")
+
+
+def warm_up(session: str) -> None:
+    """A few requests first, so that every worker has loaded its templates before anything is measured."""
+    request = urllib.request.Request(f"{HOST}/", headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"})
+    for _ in range(WORKERS * 3):
+        with suppress(OSError), urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
 
 
 def _stop(process: subprocess.Popen) -> None:
