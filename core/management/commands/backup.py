@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from core.backup import backup_create
-from core.errors import DomainError
+from core.commands import refusals_in_one_line
 
 
 class Command(BaseCommand):
@@ -18,10 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="The backup file to write (replaced if it exists)")
 
     def handle(self, *args, **options):
-        try:
+        with refusals_in_one_line():
             summary = backup_create(out=options["out"], connection=connection, media_root=Path(settings.MEDIA_ROOT))
-        except DomainError as error:
-            raise CommandError(error.message) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Backed up the {summary.database} database and {summary.media_files} media file(s) "

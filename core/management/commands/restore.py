@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from core.backup import backup_restore
-from core.errors import DomainError
+from core.commands import refusals_in_one_line
 
 
 class Command(BaseCommand):
@@ -18,10 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="A backup made by manage.py backup")
 
     def handle(self, *args, **options):
-        try:
+        with refusals_in_one_line():
             summary = backup_restore(path=options["file"], connection=connection, media_root=Path(settings.MEDIA_ROOT))
-        except DomainError as error:
-            raise CommandError(error.message) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored the {summary.database} database ({summary.tables} tables) and "
