@@ -87,6 +87,8 @@ def backup_create(*, out: Path, connection: Any, media_root: Path) -> BackupSumm
         raise DomainError("bad_destination", f"{out} is a folder: give the backup file's name, e.g. {out}/relay.backup")
     if not out.parent.is_dir():
         raise DomainError("bad_destination", f"Cannot write {out}: the folder {out.parent} does not exist")
+    if out.resolve().is_relative_to(Path(media_root).resolve()):
+        raise DomainError("bad_destination", f"Cannot write {out}: it is inside MEDIA_ROOT, which the backup holds")
     try:
         work = Path(tempfile.mkdtemp(dir=out.parent, prefix=".relay-backup-"))
     except OSError as error:

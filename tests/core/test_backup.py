@@ -265,6 +265,13 @@ def test_backup_refuses_a_destination_it_cannot_write(db, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_backup_refuses_to_write_inside_media_root(db, media_root):
+    (media_root / "backups").mkdir(parents=True)
+    with pytest.raises(CommandError, match="it is inside MEDIA_ROOT, which the backup holds"):
+        call_command("backup", "--out", str(media_root / "backups" / "relay.backup"))
+    assert list((media_root / "backups").iterdir()) == []
+
+
 @on_postgresql
 def test_backup_without_pg_dump_on_path_says_so_in_one_line(db, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
