@@ -48,7 +48,7 @@ def main(selected: list[str]) -> int:
         # Its own file, so a test run in the same checkout cannot pull the database out from under it.
         connection.settings_dict["TEST"]["NAME"] = str(ROOT / "var" / "bench.sqlite3")
     else:
-        connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
+        connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     rows = []
 
