@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Desk", "lending:desk", (DESK,)),
     ("Loans", "lending:loan-list", (DESK,)),
     ("Requests", "matching:request-list", (COORDINATOR,)),
+    ("Dashboard", "insights:dashboard", (COORDINATOR,)),
     ("Admin", "admin:index", (ADMIN,)),
 ]
 

@@ -52,6 +52,16 @@ BAD_VALUES = {
     "LOAN_REMINDER_HOUR": "25",
     "HOLD_PICKUP_DAYS": "0",
     "CONNECTIVITY_EXPIRY_WARNING_DAYS": "-1",
+    "OPEN_DATA_REFRESH_MINUTES": "2",
+    "EMAIL_BACKEND": "sendgrid",
+    "SMS_BACKEND": "twilio",
+    "NOTIFY_API_KEY": "not-a-notify-key",
+    "NOTIFY_BASE_URL": "api.notifications.service.gov.uk",
+    "NOTIFY_EMAIL_TEMPLATE_ID": "template-1",
+    "NOTIFY_EMAIL_FILE_TEMPLATE_ID": "1234",
+    "NOTIFY_SMS_TEMPLATE_ID": "sms",
+    "API_RATE_PER_TOKEN": "lots",
+    "API_RATE_PER_ADDRESS": "100/fortnight",
 }
 # Any text is valid for these, so there is no bad value to try.
 FREE_TEXT = {"SERVICE_NAME", "COUNCIL_NAME", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"}
@@ -65,6 +75,7 @@ def base_env(tmp_path):
         "DEBUG": "0",
         "SECRET_KEY": "s" * 50,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}",
+        "EMAIL_BACKEND": "console",
     }
 
 

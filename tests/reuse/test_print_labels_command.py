@@ -133,6 +133,7 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
         "SECRET_KEY": "cli-test",
         "DEBUG": "0",
         "ALLOWED_HOSTS": "localhost",
+        "EMAIL_BACKEND": "console",
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)
