@@ -67,7 +67,7 @@ check: setup
 # Regenerate requirements.lock after changing pyproject.toml dependencies.
 lock: $(VENV)/.installed
 	$(PY) -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(VENV)/bin/pip-compile --quiet --extra test --extra bench --strip-extras --no-emit-index-url --no-emit-find-links \
 		--no-header --annotation-style=line -o requirements.lock pyproject.toml
 
 clean:

@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("CLIENT_REFERENCE_KEY", "bench-only-client-reference-key-0000")
 os.environ.setdefault("TASKS_SYNC", "1")
+os.environ.setdefault("EMAIL_BACKEND", "console")  # nothing is sent from a benchmark
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 
@@ -48,7 +49,7 @@ def main(selected: list[str]) -> int:
         # Its own file, so a test run in the same checkout cannot pull the database out from under it.
         connection.settings_dict["TEST"]["NAME"] = str(ROOT / "var" / "bench.sqlite3")
     else:
-        connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
+        connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     rows = []
 

@@ -54,6 +54,14 @@ def env_match(name: str, default: str, pattern: str, expected: str) -> str:
     return value
 
 
+def env_secret(name: str, pattern: str, expected: str) -> str:
+    """A secret that must match `pattern` when set; the refusal never repeats the value."""
+    value = env_str(name).strip()
+    if value and not re.fullmatch(pattern, value):
+        raise ImproperlyConfigured(f"{name} must be {expected} (the value given is not shown)")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = _raw(name)
     if raw is None:

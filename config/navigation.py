@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Matching", "matching:run-list", (COORDINATOR,)),
     ("Collections", "matching:handover-list", (DESK, COORDINATOR)),
     ("Shortages", "matching:shortages", (IT,)),
+    ("Dashboard", "insights:dashboard", (COORDINATOR,)),
     ("Admin", "admin:index", (ADMIN,)),
 ]
 

@@ -23,9 +23,11 @@ from config.env import (
     env_path,
     env_redis_url,
     env_regex,
+    env_secret,
     env_site_url,
     env_str,
     env_timezone,
+    env_url,
     host_of,
 )
 
@@ -68,12 +70,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "axes",
     "core",
     "reuse",
     "lending",
     "matching",
+    "insights",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -247,10 +254,45 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65_535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# How email and text messages go: EMAIL_BACKEND console, smtp or notify (GOV.UK Notify); SMS_BACKEND
+# console, notify or off. With DEBUG off, a console backend (which sends nothing) must be chosen by name.
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "notify": "core.notify.NotifyEmailBackend",
+}
+EMAIL_DELIVERY = env_choice("EMAIL_BACKEND", "smtp" if EMAIL_HOST else "console", list(EMAIL_BACKENDS))
+SMS_BACKEND = env_choice("SMS_BACKEND", "console" if DEBUG else "off", ["console", "notify", "off"])
+if EMAIL_DELIVERY == "console" and not (DEBUG or TESTING or env_str("EMAIL_BACKEND")):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must be set when DEBUG is off: smtp (with EMAIL_HOST) or notify; console sends no email, "
+        "so it must be chosen by name"
+    )
+if EMAIL_DELIVERY == "smtp" and not EMAIL_HOST:
+    raise ImproperlyConfigured("EMAIL_HOST must be set when EMAIL_BACKEND is smtp")
+EMAIL_BACKEND = EMAIL_BACKENDS[EMAIL_DELIVERY]
+# GOV.UK Notify: the API key (key name, service id and secret), and one generic template per channel whose
+# content is personalisation: ((subject)) and ((body)) for email, ((link_to_file)) too for documents,
+# ((body)) for text messages.
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+NOTIFY_API_KEY = env_secret(
+    "NOTIFY_API_KEY", rf"[A-Za-z0-9_-]+-{UUID}-{UUID}", "a GOV.UK Notify API key: key name, service id, secret key"
+)
+NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk", schemes=("https", "http"))
+NOTIFY_EMAIL_TEMPLATE_ID = env_match("NOTIFY_EMAIL_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)")
+NOTIFY_EMAIL_FILE_TEMPLATE_ID = env_match(
+    "NOTIFY_EMAIL_FILE_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)"
+)
+NOTIFY_SMS_TEMPLATE_ID = env_match("NOTIFY_SMS_TEMPLATE_ID", "", f"({UUID})?", "a Notify template id (a UUID)")
+NOTIFY_TEMPLATES = {  # each channel sent through Notify needs the key and its template
+    "EMAIL_BACKEND": (EMAIL_DELIVERY, "NOTIFY_EMAIL_TEMPLATE_ID", NOTIFY_EMAIL_TEMPLATE_ID),
+    "SMS_BACKEND": (SMS_BACKEND, "NOTIFY_SMS_TEMPLATE_ID", NOTIFY_SMS_TEMPLATE_ID),
+}
+for _channel, (_choice, _template_name, _template) in NOTIFY_TEMPLATES.items():
+    if _choice == "notify" and not NOTIFY_API_KEY:
+        raise ImproperlyConfigured(f"NOTIFY_API_KEY must be set when {_channel} is notify")
+    if _choice == "notify" and not _template:
+        raise ImproperlyConfigured(f"{_template_name} must be set when {_channel} is notify")
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
 LOGGING = {
@@ -300,3 +342,52 @@ if not CLIENT_REFERENCE_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("CLIENT_REFERENCE_KEY must be set when DEBUG is off")
     CLIENT_REFERENCE_KEY = "dev-client-reference:" + SECRET_KEY
+
+# The JSON API (api/): Bearer tokens only, JSON only, errors as problem+json, cursor pages, throttled per
+# token and per client address (core.http.client_ip), counted in the cache.
+RATE = r"[1-9][0-9]{0,6}/(second|minute|hour|day|s|m|h|d)"
+RATE_EXPECTED = "a number of requests per second, minute, hour or day, e.g. 120/minute"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopeAllows"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenThrottle", "api.throttles.AddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_match("API_RATE_PER_TOKEN", "120/minute", RATE, RATE_EXPECTED),
+        "address": env_match("API_RATE_PER_ADDRESS", "300/minute", RATE, RATE_EXPECTED),
+    },
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": (
+        f"{COUNCIL_NAME}'s device reuse service. Send a token as `Authorization: Bearer <token>`; it acts as "
+        "the member of staff it was made for, so their role and sites decide what it sees. Lists are "
+        "cursor-paginated (`next`, `previous`) with no limit on depth. Errors are `application/problem+json` "
+        "(RFC 9457). The open datasets need no token."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "tryItOutEnabled": False},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.problem_responses"],
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceStatusEnum": "reuse.models.DeviceStatus",
+        "DeviceKindEnum": "reuse.models.DeviceKind",
+        "StorageTypeEnum": "reuse.models.StorageType",
+        "WipeResultEnum": "reuse.models.sanitisation.WipeResult",
+        "SiteKindEnum": "reuse.models.sites.SiteKind",
+    },
+}
+
+# The dashboard and open data read a rollup recounted every OPEN_DATA_REFRESH_MINUTES (insights).
+OPEN_DATA_REFRESH_MINUTES = env_int("OPEN_DATA_REFRESH_MINUTES", 60, minimum=5, maximum=1440)

@@ -24,5 +24,7 @@ urlpatterns = [
     path("devices/", include("reuse.urls")),
     path("", include("lending.urls")),
     path("", include("matching.urls")),
+    path("", include("insights.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -71,8 +71,8 @@ class IssueForm(SignatureFields):
 class BorrowerForm(forms.ModelForm):
     class Meta:
         model = Borrower
-        fields = ["card_number", "name", "email", "phone", "postcode", "support_needs"]
-        widgets = {"support_needs": forms.Textarea(attrs={"rows": 3})}
+        fields = ["card_number", "name", "email", "phone", "contact_by", "postcode", "support_needs"]
+        widgets = {"support_needs": forms.Textarea(attrs={"rows": 3}), "contact_by": forms.RadioSelect}
         error_messages = {
             "card_number": {
                 "unique": "A borrower with this library card is already registered",
@@ -90,9 +90,19 @@ class BorrowerForm(forms.ModelForm):
         self.fields["postcode"].widget.attrs.update(autocomplete="off", **{"class": "govuk-input--width-10"})
         self.fields["phone"].widget.attrs.update(autocomplete="off", **{"class": "govuk-input--width-20"})
         self.fields["card_number"].help_text = "Scan the card, or type the number under its barcode."
+        self.fields["contact_by"].required = False  # left unanswered: email, the default
 
     def clean_card_number(self):
         return normalise_card(self.cleaned_data["card_number"])
+
+    def clean_contact_by(self):
+        return self.cleaned_data["contact_by"] or Borrower.ContactBy.EMAIL
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contact_by") == Borrower.ContactBy.SMS and not data.get("phone"):
+            self.add_error("phone", "Enter a mobile number to send the reminders to, or choose email")
+        return data
 
 
 class ReturnForm(forms.Form):

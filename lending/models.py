@@ -34,8 +34,15 @@ def normalise_card(value: str) -> str:
     return "".join((value or "").split()).replace("-", "").upper()
 
 
+class ContactPreference(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
 class Borrower(models.Model):
     """A library member who borrows devices. No login: staff act for them at the desk."""
+
+    ContactBy = ContactPreference
 
     card_number = models.CharField("library card number", max_length=30, unique=True, validators=[validate_card_number])
     name = models.CharField("full name", max_length=120)
@@ -43,6 +50,13 @@ class Borrower(models.Model):
         "email address", blank=True, help_text="For the signed agreement, reminders and waiting-list news."
     )
     phone = models.CharField("phone number", max_length=30, blank=True)
+    contact_by = models.CharField(
+        "reminders by",
+        max_length=5,
+        choices=ContactPreference.choices,
+        default=ContactPreference.EMAIL,
+        help_text="Text messages go to the phone number, which must then be a mobile.",
+    )
     postcode = models.CharField(max_length=10, help_text="For reporting by area only.")
     support_needs = models.TextField(
         "support needs",
@@ -71,6 +85,10 @@ class Borrower(models.Model):
     def masked_card(self) -> str:
         """Enough of the card to confirm it with the borrower, not enough to use it."""
         return f"••••{self.card_number[-4:]}"
+
+    @property
+    def prefers_sms(self) -> bool:
+        return self.contact_by == ContactPreference.SMS and bool(self.phone)
 
     @property
     def contact(self) -> str:

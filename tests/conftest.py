@@ -148,3 +148,20 @@ def issue(branch, dina):
         return loan_issue(device=device, borrower=borrower, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def notify(settings):
+    """A local stand-in for GOV.UK Notify (tests/notify_stub.py), with Relay's email and SMS sent through it."""
+    from tests.notify_stub import NotifyStub
+
+    stub = NotifyStub().start()
+    settings.NOTIFY_API_KEY = stub.api_key
+    settings.NOTIFY_BASE_URL = stub.url
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = stub.template("email", "subject", "body")
+    settings.NOTIFY_EMAIL_FILE_TEMPLATE_ID = stub.template("email", "subject", "body", "link_to_file")
+    settings.NOTIFY_SMS_TEMPLATE_ID = stub.template("sms", "body")
+    settings.EMAIL_BACKEND = "core.notify.NotifyEmailBackend"
+    settings.SMS_BACKEND = "notify"
+    yield stub
+    stub.stop()

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from lending.models import Borrower
 from reuse.models import WIPED_STATUSES, Device, ResetChecklist, SanitisationRecord, Site, StorageMedium
 from reuse.services.devices import allocate_asset_tags
-from reuse.services.lifecycle import devices_create, received
+from reuse.services.lifecycle import Step, devices_create, received
 
 PASSWORD = "correct-horse-battery"
 R = SanitisationRecord
@@ -70,6 +70,26 @@ def received_devices(count: int, *, site: Site, actor, **fields) -> list[Device]
         values = {"kind": kind, "make": make, "model": model, **fields}
         devices.append((Device(asset_tag=tag, site=site, created_by=actor, **values), history))
     return devices_create(devices)
+
+
+def device_with_history(*, kind, received_at, path, actor, site, gap_days=1, where=None) -> Device:
+    """One device received at `received_at` that then went through `path` (statuses), one every `gap_days`
+    days, each at `site` unless `where` names another for that status. Written in bulk, as intake and the
+    demo write histories (checked against the transitions, chained, no gates)."""
+    steps = [Step("received", received_at, actor, site, "Received from council IT")]
+    moment = received_at
+    for status in path:
+        moment += datetime.timedelta(days=gap_days)
+        steps.append(Step(status, moment, actor, (where or {}).get(status, site), ""))
+    device = Device(
+        asset_tag=allocate_asset_tags(1)[0],
+        kind=kind,
+        make="Dell",
+        model="Latitude",
+        site=site,
+        received_at=received_at,
+    )
+    return devices_create([(device, steps)])[0]
 
 
 def record_wipe(

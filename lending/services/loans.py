@@ -32,7 +32,15 @@ def device_accessories(device: Device) -> list[str]:
 
 @transaction.atomic
 def borrower_create(
-    *, actor, card_number: str, name: str, postcode: str, email: str = "", phone: str = "", support_needs: str = ""
+    *,
+    actor,
+    card_number: str,
+    name: str,
+    postcode: str,
+    email: str = "",
+    phone: str = "",
+    support_needs: str = "",
+    contact_by: str = Borrower.ContactBy.EMAIL,
 ) -> Borrower:
     borrower = Borrower(
         card_number=card_number,
@@ -40,6 +48,7 @@ def borrower_create(
         postcode=postcode,
         email=email.strip(),
         phone=phone.strip(),
+        contact_by=contact_by,
         support_needs=support_needs.strip(),
         created_by=actor,
     )

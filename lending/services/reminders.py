@@ -1,4 +1,5 @@
-"""Loan reminders by email: due soon, then overdue at each of OVERDUE_REMINDER_DAYS.
+"""Loan reminders by email, or by text message for borrowers who prefer it: due soon, then overdue at each
+of OVERDUE_REMINDER_DAYS.
 
 Each reminder is recorded before it is sent, in the same transaction, under a unique (loan, kind)
 index: a reminder goes once however often the schedule runs, and a failed send is rolled back and
@@ -15,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.notify import NotifyError
+from core.sms import send_sms, sms_enabled
 from lending.models import Loan, Reminder
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,7 @@ def reminders_send_due(*, today: datetime.date | None = None) -> int:
     loans = (
         Loan.objects.open()
         .filter(due_date__lte=horizon)
-        .exclude(borrower__email="")
+        .exclude(borrower__email="", borrower__phone="")
         .select_related("borrower", "device", "site")
     )
     sent = 0
@@ -49,15 +52,37 @@ def reminders_send_due(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+def reminder_channel(loan: Loan) -> str | None:
+    """How this borrower is reminded: by text if they prefer it and SMS is on, else by email if they have one."""
+    borrower = loan.borrower
+    if borrower.prefers_sms and sms_enabled():
+        return "sms"
+    return "email" if borrower.email else None
+
+
 def reminder_send(*, loan: Loan, kind: str, today: datetime.date) -> bool:
+    channel = reminder_channel(loan)
+    if channel is None:
+        return False
     try:
         with transaction.atomic():
             Reminder.objects.create(loan=loan, kind=kind)
-            _email(loan, kind, today)
+            (_sms if channel == "sms" else _email)(loan, kind, today)
     except IntegrityError:
         return False  # already sent
-    log.info("Sent %s reminder for loan %s", kind.split(":")[0], loan.pk)
+    except NotifyError as error:  # rolled back: tried again on the next run
+        log.warning("GOV.UK Notify refused the %s reminder for loan %s: %s", channel, loan.pk, error)
+        return False
+    log.info("Sent %s reminder for loan %s by %s", kind.split(":")[0], loan.pk, channel)
     return True
+
+
+def _sms(loan: Loan, kind: str, today: datetime.date) -> None:
+    context = {"loan": loan, "overdue": kind.startswith("overdue"), "council": settings.COUNCIL_NAME}
+    send_sms(
+        to=loan.borrower.phone,
+        body=render_to_string("lending/sms/reminder.txt", {**context, "phone": settings.COUNCIL_PHONE}).strip(),
+    )
 
 
 def _email(loan: Loan, kind: str, today: datetime.date) -> None:

@@ -59,6 +59,16 @@ BAD_VALUES = {
     "REQUEST_CONTACT_RETENTION_DAYS": "10",
     "MATCHING_HOUR": "24",
     "CLIENT_REFERENCE_KEY": "",  # with DEBUG off, as in BASE: required
+    "OPEN_DATA_REFRESH_MINUTES": "2",
+    "EMAIL_BACKEND": "sendgrid",
+    "SMS_BACKEND": "twilio",
+    "NOTIFY_API_KEY": "not-a-notify-key",
+    "NOTIFY_BASE_URL": "api.notifications.service.gov.uk",
+    "NOTIFY_EMAIL_TEMPLATE_ID": "template-1",
+    "NOTIFY_EMAIL_FILE_TEMPLATE_ID": "1234",
+    "NOTIFY_SMS_TEMPLATE_ID": "sms",
+    "API_RATE_PER_TOKEN": "lots",
+    "API_RATE_PER_ADDRESS": "100/fortnight",
 }
 # Any text is valid for these, so there is no bad value to try.
 FREE_TEXT = {"SERVICE_NAME", "COUNCIL_NAME", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"}
@@ -73,6 +83,7 @@ def base_env(tmp_path):
         "SECRET_KEY": "s" * 50,
         "CLIENT_REFERENCE_KEY": "c" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}",
+        "EMAIL_BACKEND": "console",
     }
 
 

@@ -134,6 +134,7 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
         "CLIENT_REFERENCE_KEY": "c" * 40,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "localhost",
+        "EMAIL_BACKEND": "console",
     }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)

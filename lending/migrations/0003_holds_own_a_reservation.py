@@ -25,7 +25,7 @@ def reservations_for_offered_holds(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lending', '0001_lending'),
+        ('lending', '0002_borrower_contact_by'),
         ('reuse', '0006_reservations_and_security_updates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
