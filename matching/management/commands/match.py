@@ -5,9 +5,9 @@ it the picks are stored as proposals for coordinators to review. Exits non-zero 
 engine refuses its input or another run is in progress.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from core.errors import DomainError
+from core.commands import refusals_in_one_line
 from matching.models import MatchRun
 from matching.services.runs import match_run
 
@@ -19,10 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true", help="Store the picks as proposals for review")
 
     def handle(self, *args, **options):
-        try:
+        with refusals_in_one_line():
             run = match_run(trigger=MatchRun.Trigger.COMMAND, commit=options["commit"])
-        except DomainError as error:
-            raise CommandError(error.message) from None
         self.stdout.write(run.summary)
         if options["commit"]:
             self.stdout.write(f"Review the proposals at /matching/runs/{run.pk}/ ({run.seconds:.2f} s).")
