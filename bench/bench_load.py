@@ -162,6 +162,7 @@ def gunicorn(log: Path):
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here are signed with it
+        "CLIENT_REFERENCE_KEY": settings.CLIENT_REFERENCE_KEY,
         "DEBUG": "0",
         "SITE_URL": HOST,
         "ALLOWED_HOSTS": "127.0.0.1",

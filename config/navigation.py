@@ -17,6 +17,9 @@ NAVIGATION = [
     ("Desk", "lending:desk", (DESK,)),
     ("Loans", "lending:loan-list", (DESK,)),
     ("Requests", "matching:request-list", (COORDINATOR,)),
+    ("Matching", "matching:run-list", (COORDINATOR,)),
+    ("Collections", "matching:handover-list", (DESK, COORDINATOR)),
+    ("Shortages", "matching:shortages", (IT,)),
     ("Dashboard", "insights:dashboard", (COORDINATOR,)),
     ("Admin", "admin:index", (ADMIN,)),
 ]

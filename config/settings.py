@@ -315,6 +315,34 @@ HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
 CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)
 
+# Matching (community requests). A request serving people outside the council's area (judged from
+# COUNCIL_POSTCODE_DISTRICTS) is matched after every request inside it. REQUEST_OPEN_LIMIT caps each
+# organisation's open requests; the public form refuses a submission quicker than REQUEST_FORM_MIN_SECONDS
+# (a bot). Follow-ups go FOLLOW_UP_DAYS after each handover; request contacts are forgotten
+# REQUEST_CONTACT_RETENTION_DAYS after the request is finished. Household references are kept only as an
+# HMAC keyed with CLIENT_REFERENCE_KEY (required in production; derived from SECRET_KEY in development).
+COUNCIL_POSTCODE_DISTRICTS = [
+    district.strip().upper()
+    for district in env_match(
+        "COUNCIL_POSTCODE_DISTRICTS",
+        "AN1,AN2,AN3,AN4,AN5,AN6,AN7,AN8,AN9",
+        r"[A-Za-z]{1,2}[0-9][0-9A-Za-z]?(\s*,\s*[A-Za-z]{1,2}[0-9][0-9A-Za-z]?)*",
+        "postcode districts separated by commas, e.g. AN1,AN2,AN10",
+    ).split(",")
+]
+REQUEST_OPEN_LIMIT = env_int("REQUEST_OPEN_LIMIT", 3, minimum=1, maximum=50)
+REQUEST_FORM_MIN_SECONDS = env_int("REQUEST_FORM_MIN_SECONDS", 10, minimum=0, maximum=600)
+FOLLOW_UP_DAYS = env_int_list("FOLLOW_UP_DAYS", "30,90", minimum=1, maximum=365)
+REQUEST_CONTACT_RETENTION_DAYS = env_int("REQUEST_CONTACT_RETENTION_DAYS", 365, minimum=30, maximum=3650)
+MATCHING_HOUR = env_int("MATCHING_HOUR", 2, minimum=0, maximum=23)
+CLIENT_REFERENCE_KEY = env_match(
+    "CLIENT_REFERENCE_KEY", "", r"(.{32,})?", "at least 32 characters (a random secret kept outside the database)"
+)
+if not CLIENT_REFERENCE_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("CLIENT_REFERENCE_KEY must be set when DEBUG is off")
+    CLIENT_REFERENCE_KEY = "dev-client-reference:" + SECRET_KEY
+
 # The JSON API (api/): Bearer tokens only, JSON only, errors as problem+json, cursor pages, throttled per
 # token and per client address (core.http.client_ip), counted in the cache.
 RATE = r"[1-9][0-9]{0,6}/(second|minute|hour|day|s|m|h|d)"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("verify/<str:token>", certificates.certificate_verify, name="certificate-verify"),
     path("devices/", include("reuse.urls")),
     path("", include("lending.urls")),
+    path("", include("matching.urls")),
     path("", include("insights.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -23,6 +23,10 @@ def home(request):
         counts = dict(Device.objects.order_by().values_list("status").annotate(n=Count("id")))
         context["status_counts"] = [(s, counts.get(s.value, 0)) for s in DeviceStatus]
     context["is_desk"] = DESK in roles
+    if roles & {COORDINATOR, ADMIN}:
+        from matching.selectors import coordinator_panel
+
+        context["coordinator_panel"] = coordinator_panel()
     return render(request, "home.html", context)
 
 

@@ -4,8 +4,8 @@ import uuid
 
 from django import forms
 
+from core.signature import SignatureFields
 from lending.models import LENT_KINDS, Borrower, ConnectivityItem, Loan, normalise_card
-from lending.signature import decode_signature
 from reuse.models import DeviceKind
 
 
@@ -29,8 +29,8 @@ class ScanForm(forms.Form):
     borrower = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class IssueForm(forms.Form):
-    DRAWN = Loan.Signature.DRAWN  # the template hides this choice without JavaScript
+class IssueForm(SignatureFields):
+    field_order = ["device", "borrower", "token", "connectivity", "extra_accessories", "signature_method"]
     device = forms.IntegerField(widget=forms.HiddenInput)
     borrower = forms.IntegerField(widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -47,13 +47,6 @@ class IssueForm(forms.Form):
         max_length=200,
         help_text="Separate with commas, e.g. mouse, headphones.",
     )
-    signature_method = forms.ChoiceField(
-        label="How did the borrower agree?",
-        choices=Loan.Signature.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the borrower agreed to the terms"},
-    )
-    signature_data = forms.CharField(required=False, widget=forms.HiddenInput)
     agreed = forms.BooleanField(
         label="The borrower has read the terms (or had them read to them) and agrees to them",
         error_messages={"required": "Confirm that the borrower agrees to the terms"},
@@ -65,25 +58,10 @@ class IssueForm(forms.Form):
             self.fields["connectivity"].queryset = connectivity
         if not self.fields["connectivity"].queryset.exists():
             del self.fields["connectivity"]
-        self.fields["signature_method"].widget.attrs["data-signature-method"] = ""
+        self.fields["signature_method"].label = "How did the borrower agree?"
+        self.fields["signature_method"].error_messages["required"] = "Choose how the borrower agreed to the terms"
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4())
-
-    def clean(self):
-        data = super().clean()
-        if data.get("signature_method") == Loan.Signature.DRAWN:
-            raw = data.get("signature_data", "")
-            if not raw:
-                self.add_error(
-                    "signature_method",
-                    "The signature box is empty. Ask the borrower to sign, or choose \u201csigned on paper\u201d",
-                )
-            else:
-                try:
-                    data["signature_png"] = decode_signature(raw)
-                except forms.ValidationError as error:
-                    self.add_error("signature_method", error)
-        return data
 
     @property
     def extra_accessory_list(self) -> list[str]:

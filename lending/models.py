@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.signature import SignatureMethod
 from reuse.models import DeviceKind, DeviceStatus, Site
 
 # The types of device lent at the desk (and so waited for): desktops are not, and "other" is no type.
@@ -195,12 +196,6 @@ class LoanQuerySet(AtDesksQuerySet):
 class LoanOutcome(models.TextChoices):
     RETURNED = "returned", "Returned"
     LOST = "lost", "Lost"
-
-
-class SignatureMethod(models.TextChoices):
-    DRAWN = "drawn", "Signed on screen"
-    PAPER = "paper", "Signed on paper"
-    READ_ALOUD = "read_aloud", "Read aloud and agreed"
 
 
 class Loan(models.Model):
@@ -413,6 +408,11 @@ class Hold(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     device = models.ForeignKey("reuse.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="holds")
+    # The device kept for this hold while it is offered: reuse's record, which holds the database's
+    # "one live reservation per device" (gate 3) for every kind of owner.
+    reservation = models.OneToOneField(
+        "reuse.Reservation", null=True, blank=True, on_delete=models.PROTECT, related_name="hold"
+    )
     offered_at = models.DateTimeField(null=True, blank=True)
     collect_by = models.DateField(null=True, blank=True)
     notified_at = models.DateTimeField(
@@ -427,17 +427,14 @@ class Hold(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["site", "device_kind", "status", "created_at"])]
         constraints = [
-            # Gate 3's other half: at most one live reservation per device.
-            models.UniqueConstraint(
-                fields=["device"], condition=Q(status=HoldStatus.OFFERED), name="hold_one_live_reservation_per_device"
-            ),
             models.UniqueConstraint(
                 fields=["borrower", "site", "device_kind"],
                 condition=Q(status__in=[HoldStatus.WAITING, HoldStatus.OFFERED]),
                 name="hold_one_live_per_borrower_kind_branch",
             ),
             models.CheckConstraint(
-                condition=~Q(status=HoldStatus.OFFERED) | Q(device__isnull=False, collect_by__isnull=False),
+                condition=~Q(status=HoldStatus.OFFERED)
+                | Q(device__isnull=False, collect_by__isnull=False, reservation__isnull=False),
                 name="hold_offer_has_device",
             ),
             models.CheckConstraint(condition=Q(status__in=HoldStatus.values), name="hold_status_valid"),

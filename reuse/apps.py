@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReuseConfig(AppConfig):
     name = "reuse"
     verbose_name = "Reuse: devices, custody and sanitisation"
+
+    def ready(self):
+        from reuse.services.support import support_defaults_create
+
+        # After every migrate (and every test flush): the starting security-support table, when empty.
+        post_migrate.connect(support_defaults_create, sender=self, dispatch_uid="reuse-support-defaults")

@@ -45,3 +45,23 @@ def govuk_widget(field, extra_class=""):
 @register.filter
 def choice_id(field, index):
     return f"{field.auto_id}" if index == 0 else f"{field.auto_id}-{index}"
+
+
+@register.simple_tag
+def govuk_date_parts(field):
+    """The day, month and year boxes of a GovukDateField as `forms/govuk_field.html` lays them out: what was
+    typed (or the initial date) in each, never lost on an error."""
+    widget = field.field.widget
+    context = widget.get_context(field.html_name, field.value(), {"id": field.auto_id})
+    labels = ("Day", "Month", "Year")
+    return [
+        {
+            "label": label,
+            "name": sub["name"],
+            "id": sub["attrs"]["id"],
+            "value": "" if sub["value"] is None else sub["value"],
+            "class": sub["attrs"].get("class", ""),
+            "maxlength": sub["attrs"].get("maxlength", ""),
+        }
+        for label, sub in zip(labels, context["widget"]["subwidgets"], strict=True)
+    ]

@@ -1,4 +1,5 @@
-// Signature pad for the loan agreement: finger, pen or mouse on a canvas, through pointer events.
+// Signature pad (templates/includes/signature_pad.html) for loan and handover agreements: finger, pen or
+// mouse on a canvas, through pointer events.
 // On submit the drawing goes into the hidden `signature_data` field as a PNG data URL. Without
 // JavaScript the pad stays hidden and staff choose "signed on paper" or "read aloud and agreed".
 const pad = document.querySelector("[data-signature-pad]");

@@ -1,10 +1,10 @@
 """Waiting lists: one queue per device type per branch, served first come, first served.
 
 When a device becomes ready at a branch (`reuse.signals.device_changed`, after commit), the oldest
-waiting hold for its type there is offered it: the device is reserved through `device_transition`
-and kept for HOLD_PICKUP_DAYS open days. The borrower is emailed if they have an address; otherwise
-the desk home lists them to phone. A reservation not collected in time goes back to `ready`, which
-offers it to the next person in the same way.
+waiting hold for its type there is offered it: the hold opens a reservation (reuse's record of who a
+device is kept for, which moves it to `reserved`) and the device is kept for HOLD_PICKUP_DAYS open days.
+The borrower is emailed if they have an address; otherwise the desk home lists them to phone. A
+reservation not collected in time goes back to `ready`, which offers it to the next person in the same way.
 """
 
 import logging
@@ -18,8 +18,8 @@ from core.errors import DomainError
 from core.tasks import on_commit_task
 from lending.models import Borrower, Hold
 from lending.services.loans import due_date_for
-from reuse.models import Device, DeviceStatus, Site
-from reuse.services.lifecycle import device_transition
+from reuse.models import Device, Reservation, Site
+from reuse.services.reservations import reservation_open, reservation_release
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def hold_offer_next(*, device_id: int) -> Hold | None:
         with transaction.atomic():
             return _offer(device_id)
     except IntegrityError:
-        return None  # another worker reserved it first: the database allows one live reservation
-    except DomainError as error:
+        return None  # another worker offered this hold first
+    except DomainError as error:  # `already_reserved`: another owner reserved the device first
         log.info("Device %s not offered to a hold: %s", device_id, error.code)
         return None
 
@@ -74,18 +74,22 @@ def _offer(device_id: int) -> Hold | None:
     if hold is None:
         return None
     collect_by = due_date_for(site=device.site, loan_days=settings.HOLD_PICKUP_DAYS)
-    updated = Hold.objects.filter(pk=hold.pk, status=Hold.Status.WAITING).update(
-        status=Hold.Status.OFFERED, device=device, offered_at=timezone.now(), collect_by=collect_by
-    )
-    if updated != 1:
-        return None
-    device_transition(
+    reservation = reservation_open(
         device=device,
-        to_status=DeviceStatus.RESERVED,
+        owner=Reservation.Owner.HOLD,
         actor=None,
         site=device.site,
         reason=f"Reserved for waiting-list hold {hold.pk}",
     )
+    updated = Hold.objects.filter(pk=hold.pk, status=Hold.Status.WAITING).update(
+        status=Hold.Status.OFFERED,
+        device=device,
+        reservation=reservation,
+        offered_at=timezone.now(),
+        collect_by=collect_by,
+    )
+    if updated != 1:
+        raise IntegrityError("the hold changed while it was being offered")  # undoes the reservation
     hold.refresh_from_db()
     if hold.borrower.email:
         on_commit_task("lending.tasks.notify_hold", hold.pk)
@@ -108,11 +112,11 @@ def _release(hold: Hold, *, to: str, actor, reason: str) -> Hold:
         updated = Hold.objects.filter(pk=hold.pk, status=hold.status).update(status=to, closed_at=timezone.now())
         if updated != 1:
             raise DomainError("hold_changed", "This hold has just changed; look again.")
-        if hold.status == Hold.Status.OFFERED and hold.device_id:
-            device = Device.objects.get(pk=hold.device_id)
-            if device.status == DeviceStatus.RESERVED:
+        if hold.status == Hold.Status.OFFERED and hold.reservation_id:
+            reservation = Reservation.objects.get(pk=hold.reservation_id)
+            if reservation.is_live:
                 # Back to ready: the device_changed signal then offers it to the next person waiting.
-                device_transition(device=device, to_status=DeviceStatus.READY, actor=actor, reason=reason)
+                reservation_release(reservation=reservation, actor=actor, reason=reason)
     hold.refresh_from_db()
     return hold
 

@@ -13,12 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import DomainError
+from core.signature import signature_checked
 from core.tasks import on_commit_task
 from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanConnectivity, LoanPolicy
 from lending.services.scanning import lending_problem
-from lending.signature import check_png
-from reuse.models import Device, DeviceStatus, Site
+from reuse.models import Device, DeviceStatus, Reservation, Site
 from reuse.services.lifecycle import device_transition
+from reuse.services.reservations import reservation_hand_out
 
 
 def due_date_for(*, site: Site, loan_days: int, start: datetime.date | None = None) -> datetime.date:
@@ -127,7 +128,7 @@ def _issue(
             f"{borrower.name} already has {open_same_kind} "
             f"{device.get_kind_display().lower()} on loan, the most allowed.",
         )
-    _check_signature(signature_method, signature_png)
+    signature_png = signature_checked(signature_method, signature_png, who="the borrower")
     items = _available_connectivity(connectivity, site=site)
 
     loan = Loan.objects.create(
@@ -142,41 +143,30 @@ def _issue(
         accessories=device_accessories(device) + [a.strip() for a in extra_accessories if a.strip()],
         agreement=agreement,
         signature_method=signature_method,
-        signature_png=signature_png if signature_method == Loan.Signature.DRAWN else None,
+        signature_png=signature_png,
     )
     LoanConnectivity.objects.bulk_create([LoanConnectivity(loan=loan, item=item) for item in items])
     hold = None
     if device.status == DeviceStatus.RESERVED:
-        hold = Hold.objects.get(device=device, status=Hold.Status.OFFERED, borrower=borrower)
-    device_transition(
-        device=device,
-        to_status=DeviceStatus.ON_LOAN,
-        actor=actor,
-        site=site,
-        reason=f"Lent on loan {loan.pk}" + (f" (waiting-list hold {hold.pk})" if hold else ""),
-    )
+        # `lending_problem` let it through: the live reservation is this borrower's hold.
+        reservation = Reservation.objects.live().get(device=device)
+        hold = Hold.objects.get(reservation=reservation, status=Hold.Status.OFFERED, borrower=borrower)
+        reservation_hand_out(
+            reservation=reservation,
+            to_status=DeviceStatus.ON_LOAN,
+            actor=actor,
+            site=site,
+            reason=f"Lent on loan {loan.pk} (waiting-list hold {hold.pk})",
+        )
+    else:
+        device_transition(
+            device=device, to_status=DeviceStatus.ON_LOAN, actor=actor, site=site, reason=f"Lent on loan {loan.pk}"
+        )
     if hold:
         Hold.objects.filter(pk=hold.pk).update(status=Hold.Status.FULFILLED, closed_at=timezone.now(), loan=loan)
     if borrower.email:
         on_commit_task("lending.tasks.email_agreement", loan.pk)
     return loan
-
-
-def _check_signature(method: str, png: bytes | None) -> None:
-    if method not in Loan.Signature.values:
-        raise DomainError("signature_missing", "Record how the borrower agreed to the terms.")
-    if method == Loan.Signature.DRAWN:
-        if not png:
-            raise DomainError(
-                "signature_missing",
-                "The borrower has not signed. Ask them to sign, or choose \u201csigned on paper\u201d.",
-            )
-        from django.core.exceptions import ValidationError
-
-        try:
-            check_png(png)
-        except ValidationError as error:
-            raise DomainError("signature_invalid", error.messages[0]) from None
 
 
 def _available_connectivity(items: Sequence[ConnectivityItem], *, site: Site) -> list[ConnectivityItem]:

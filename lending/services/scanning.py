@@ -13,7 +13,8 @@ from django.conf import settings
 
 from core.errors import DomainError
 from lending.models import Borrower, Hold, Loan, normalise_card
-from reuse.models import Device, DeviceStatus, Site, asset_tag_from_scan
+from reuse.models import Device, DeviceStatus, Reservation, Site, asset_tag_from_scan
+from reuse.services.reservations import live_reservation
 
 # What an asset tag looks like once read out of a scan: letters, a dash and digits.
 TAG_SHAPE = re.compile(r"[A-Z]{1,10}-[0-9]{1,12}")
@@ -71,9 +72,16 @@ def lending_problem(device: Device, *, site: Site, borrower: Borrower | None = N
             f"{tag} is recorded at {device.site}, not {site}. Only lend devices that are at this branch.",
         )
     if device.status == DeviceStatus.RESERVED:
-        hold = Hold.objects.filter(device=device, status=Hold.Status.OFFERED).select_related("borrower").first()
+        # Who the device is kept for is reuse's record; lending reads only its own owner records (holds).
+        reservation = live_reservation(device)
+        hold = (
+            Hold.objects.filter(reservation=reservation, status=Hold.Status.OFFERED).first()
+            if reservation is not None and reservation.owner == Reservation.Owner.HOLD
+            else None
+        )
         if hold is None:
-            return DomainError("reserved", f"{tag} is reserved for a community group; it cannot be lent.")
+            owner = reservation.get_owner_display() if reservation else "someone else"
+            return DomainError("reserved", f"{tag} is reserved for {owner}; it cannot be lent.")
         if borrower is not None and hold.borrower_id != borrower.pk:
             return DomainError(
                 "reserved", f"{tag} is reserved for someone on the waiting list until {hold.collect_by:%-d %B}."

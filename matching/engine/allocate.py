@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -21,10 +22,10 @@ def allocate(stock: Iterable[Stock], needs: Iterable[Need], *, today: date | Non
     network = build(stock, needs)
     flow, _values = network.circulation.solve(network.stages)
     picks = [_pick(device, need, today) for device, need in _assign(network, flow)]
-    return sorted(picks, key=lambda p: (p.tier, -p.waiting_days, p.request, p.need, p.stock))
+    return sorted(picks, key=lambda p: (p.tier, -(p.waiting_days or 0), p.request, p.need, p.stock))
 
 
-def _pair(sources: list[list], sinks: list[list]):
+def _pair(sources: list[list[Any]], sinks: list[list[Any]]) -> list[tuple[Any, Any, int]]:
     """Match two lists of [id, amount] with equal totals, first to first (a deterministic decomposition)."""
     out, i = [], 0
     for sink, wanted in sinks:
@@ -41,7 +42,7 @@ def _pair(sources: list[list], sinks: list[list]):
 def _assign(network: Network, flow: np.ndarray) -> list[tuple[Stock, Need]]:
     """Concrete (device, need) pairs from the flow: classes to branches, branches to lines, then the
     class's chosen devices to its lines."""
-    into_d = defaultdict(list)  # D node -> [[class, units]]
+    into_d: defaultdict[int, list[list[Any]]] = defaultdict(list)  # D node -> [[class, units]]
     for arc, c, d in network.local:
         if flow[arc]:
             into_d[d].append([c, int(flow[arc])])
@@ -62,7 +63,7 @@ def _assign(network: Network, flow: np.ndarray) -> list[tuple[Stock, Need]]:
     for p, sinks in out_of_pool.items():
         for c, d, units in _pair(into_pool[p], sinks):
             into_d[d].append([c, units])
-    out_of_d = defaultdict(list)
+    out_of_d: defaultdict[int, list[list[Any]]] = defaultdict(list)
     for arc, node, need in network.lines:
         if flow[arc]:
             out_of_d[node].append([need, int(flow[arc])])
@@ -74,7 +75,7 @@ def _assign(network: Network, flow: np.ndarray) -> list[tuple[Stock, Need]]:
     chosen = defaultdict(list)
     for i in np.flatnonzero(flow[network.device_arc]).tolist():
         chosen[int(network.device_class[i])].append(network.devices[i])
-    pairs = []
+    pairs: list[tuple[Stock, Need]] = []
     for c, wanted in per_class.items():
         devices = iter(sorted(chosen[c], key=lambda d: (d.ready_since, d.key)))
         for need, units in sorted(

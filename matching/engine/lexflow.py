@@ -37,7 +37,7 @@ class Circulation:
         if len(self.tail) == 0:
             return np.zeros(0, dtype=np.int64), [0 for _ in stages]
         highs = self._model(lower, upper)
-        flow, values = None, []
+        flow, values = np.zeros(len(self.tail), dtype=np.int64), []
         for costs in stages:
             costs = costs.astype(np.int64)
             highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs.astype(np.float64))
@@ -57,7 +57,7 @@ class Circulation:
 
     def _model(self, lower: np.ndarray, upper: np.ndarray):
         # highspy.Highs prints a banner on stdout when created; its base class is the same solver, silent.
-        highs = highspy._Highs()
+        highs = highspy._Highs()  # type: ignore[attr-defined]  # pinned: see pyproject.toml
         # Serial dual simplex without presolve: the fastest here on these networks (measured), and with a
         # basis kept between stages, each later stage starts from the previous optimum.
         options = (

@@ -86,7 +86,7 @@ class _Arcs:
 
 def _index(keys) -> tuple[dict, list]:
     """Number distinct keys in order of first appearance."""
-    index = {}
+    index: dict = {}
     for key in keys:
         index.setdefault(key, len(index))
     return index, list(index)
@@ -143,7 +143,8 @@ def build(stock: list[Stock], needs: list[Need]) -> Network:
 
     cap = [min(n.quantity, int(supply[profile_index[key]])) for key, n in zip(need_profile, needs, strict=True)]
     asked_at = np.zeros(len(d_pairs), dtype=np.int64)
-    lines, slots_of = [], defaultdict(int)
+    lines: list[tuple[int, int, Need]] = []
+    slots_of: defaultdict[int, int] = defaultdict(int)
     for key, n, units in zip(need_profile, needs, cap, strict=True):
         d = d_index[profile_index[key], n.site]
         asked_at[d] += units
@@ -182,7 +183,7 @@ def build(stock: list[Stock], needs: list[Need]) -> Network:
 
 def _fitting(classes, profiles) -> list[tuple[int, int]]:
     """Every (class, profile) pair where the class's devices meet the profile's minimums."""
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for kind in sorted({kind for kind, _ in profiles}):
         mine = [c for c, key in enumerate(classes) if key[0] == kind]
         theirs = [p for p, key in enumerate(profiles) if key[0] == kind]

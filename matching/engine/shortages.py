@@ -106,7 +106,8 @@ def shortages(stock: Iterable[Stock], needs: Iterable[Need], picks: Iterable[Pic
 
 def _checked_picks(stock, needs, picks):
     devices, lines = {d.key for d in stock}, {n.key: n for n in needs}
-    used, allocated_to = set(), Counter()
+    used: set[int] = set()
+    allocated_to: Counter[int] = Counter()
     for pick in picks:
         if pick.stock not in devices or pick.need not in lines:
             raise EngineError("unknown_pick", f"pick of device {pick.stock} for need {pick.need}: not in the input")
@@ -131,7 +132,7 @@ class _Pool:
             [d.updates_until.toordinal() if d.updates_until else -1 for d in devices], dtype=np.int64
         )
         self.free = np.array([d.key not in allocated for d in devices], dtype=bool)
-        self._cache = {}
+        self._cache: dict[tuple, dict[str, np.ndarray]] = {}
 
     def masks(self, n: Need) -> dict[str, np.ndarray]:
         """For each minimum the line asks for, which devices meet it."""
@@ -207,7 +208,7 @@ def _asked(minimum: str, lines: list[Need]) -> str:
     if minimum == "webcam":
         return "with a webcam"
     if minimum == "updates":
-        dates = sorted({n.updates_until for n in lines})
+        dates = sorted({n.updates_until for n in lines if n.updates_until is not None})
         if len(dates) == 1:
             return f"with security updates until at least {_day(dates[0])}"
         return f"with security updates until at least {_day(dates[0])} to {_day(dates[-1])}"

@@ -144,35 +144,41 @@ def _check_need(item: Need):
         raise EngineError("bad_value", f"need {item.key}: waiting_since must be a date", item.key)
 
 
-def validated(stock: Iterable[Stock], needs: Iterable[Need], today: date | None):
+def _check_unique(items: list[Stock] | list[Need], label: str) -> None:
+    seen: set[int] = set()
+    for item in items:
+        if item.key in seen:
+            raise EngineError(
+                f"duplicate_{'stock' if label == 'device' else 'need'}",
+                f"{label} key {item.key} appears twice",
+                item.key,
+            )
+        seen.add(item.key)
+
+
+def validated(
+    stock_in: Iterable[Stock], needs_in: Iterable[Need], today: date | None
+) -> tuple[list[Stock], list[Need], date]:
     """Both inputs sorted by key (so any input order gives the same answer), and the as-of date."""
-    stock, needs = list(stock), list(needs)
-    for item in stock:
-        _check_stock(item)
-    for item in needs:
-        _check_need(item)
-    for items, label in ((stock, "device"), (needs, "need")):
-        seen = set()
-        for item in items:
-            if item.key in seen:
-                raise EngineError(
-                    f"duplicate_{'stock' if label == 'device' else 'need'}",
-                    f"{label} key {item.key} appears twice",
-                    item.key,
-                )
-            seen.add(item.key)
-    first_line = {}
-    for item in needs:
-        other = first_line.setdefault(item.request, item)
-        if (other.tier, other.waiting_since) != (item.tier, item.waiting_since):
+    stock, needs = list(stock_in), list(needs_in)
+    for device in stock:
+        _check_stock(device)
+    for need in needs:
+        _check_need(need)
+    _check_unique(stock, "device")
+    _check_unique(needs, "need")
+    first_line: dict[int, Need] = {}
+    for need in needs:
+        other = first_line.setdefault(need.request, need)
+        if (other.tier, other.waiting_since) != (need.tier, need.waiting_since):
             raise EngineError(
                 "request_inconsistent",
-                f"request {item.request}: its lines disagree on tier or approval date "
+                f"request {need.request}: its lines disagree on tier or approval date "
                 f"(need {other.key}: tier {other.tier}, {other.waiting_since}; "
-                f"need {item.key}: tier {item.tier}, {item.waiting_since})",
-                item.request,
+                f"need {need.key}: tier {need.tier}, {need.waiting_since})",
+                need.request,
             )
-    dates = [item.ready_since for item in stock] + [item.waiting_since for item in needs]
+    dates = [device.ready_since for device in stock] + [need.waiting_since for need in needs]
     if today is None:
         today = max(dates, default=date.min)
     elif not _is_date(today):

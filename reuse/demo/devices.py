@@ -28,6 +28,7 @@ from reuse.models import (
 )
 from reuse.services.devices import allocate_asset_tags
 from reuse.services.lifecycle import Step, devices_create
+from reuse.services.support import support_table
 
 S = DeviceStatus
 
@@ -180,6 +181,14 @@ def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, st
     tags = allocate_asset_tags(count)
     now = timezone.now()
     made = 0
+    support = support_table()
+    # Security updates by model, from the table as intake fills them (a handful of models: look each up once).
+    updates = {
+        (make, model, os_name, os_version): support.updates_until(
+            make=make, model=model, os_name=os_name, os_version=os_version
+        )
+        for _kind, make, model, _cpu, _ram, _storage, _type, os_name, os_version, _tpm in MODELS
+    }
     for start in range(0, count, BATCH):
         histories = []
         for tag in tags[start : start + BATCH]:
@@ -205,6 +214,7 @@ def seed_devices(count: int, *, sites: dict, users: dict, rng: random.Random, st
                 storage_type=stype,
                 os_name=os_name,
                 os_version=os_version,
+                updates_until=updates[(make, model, os_name, os_version)],
                 tpm_version=tpm,
                 battery_health_pct=rng.randint(55, 100) if kind != DeviceKind.DESKTOP else None,
                 webcam=kind in (DeviceKind.LAPTOP, DeviceKind.TABLET, DeviceKind.PHONE),

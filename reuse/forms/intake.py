@@ -90,6 +90,7 @@ class DeviceForm(forms.ModelForm):
             "tpm_version",
             "battery_health_pct",
             "webcam",
+            "updates_until",
             "grade",
             "source_department",
             "lot",
@@ -99,6 +100,8 @@ class DeviceForm(forms.ModelForm):
         labels = {"kind": "Type", "imei": "IMEI", "site": "Where is it now?", "lot": "Lot or batch"}
         help_texts = {
             "council_asset_number": "The council's own asset tag, from the asset register.",
+            "updates_until": "When its operating system stops getting security updates, for example 12/10/2027. "
+            "Leave blank and Relay fills it from its table of operating systems and models.",
             "lot": "For example the collection or delivery it came in with.",
         }
         widgets = {
@@ -118,6 +121,7 @@ class DeviceForm(forms.ModelForm):
             "source_department": _input("width-30"),
             "lot": _input("width-20"),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "updates_until": _input("width-10", inputmode="numeric"),
         }
         field_classes = {"site": SiteChoiceField}
 

@@ -48,6 +48,8 @@ DEVICE_COLUMNS = [
     Column("tpm_version", "TPM version", v.device_text["tpm_version"], "2.0", aliases=("tpm",)),
     Column("battery_health_pct", "Battery health (%)", v.parse_percent, "87", aliases=("battery health",)),
     Column("webcam", "Webcam", v.parse_bool, "yes"),
+    # Parsed with the chosen date format by the row reader. Blank: filled from the security-support table.
+    Column("updates_until", "Security updates until", None, "12/10/2027", aliases=("updates until",)),
     Column("has_charger", "Charger", v.parse_bool, "yes"),
     Column("has_case", "Case", v.parse_bool, "no"),
     Column("grade", "Grade", v.parse_grade, "B"),
@@ -59,7 +61,7 @@ DEVICE_COLUMNS = [
         aliases=("department",),
     ),
     Column("lot", "Lot", v.device_text["lot"], "LOT-2025-03", aliases=("lot batch", "batch")),
-    # Parsed with the chosen date format by the row reader, not here.
+    # Parsed with the chosen date format by the row reader, not here (and not in the future).
     Column("received_at", "Received date", None, "14/03/2025", aliases=("received",)),
     Column("notes", "Notes", v.notes, "Small dent on the lid"),
 ]
@@ -118,7 +120,12 @@ def read_rows(table, layout, *, dates) -> list:
                     errors.append(Problem(line, label, f"{heading} is required"))
                 continue
             try:
-                fields[key] = parse(raw) if parse is not None else dates.received(raw, line, label)
+                if parse is not None:
+                    fields[key] = parse(raw)
+                elif key == "received_at":
+                    fields[key] = dates.received(raw, line, label)
+                else:
+                    fields[key] = dates.read(raw, line, label)
             except ValueError as exc:
                 errors.append(Problem(line, label, str(exc)))
         row = RowPlan(line=line, fields=fields, errors=errors)

@@ -11,6 +11,7 @@ headings it needs by name and ignores the rest. What it takes:
 | Manufacturer / Model (or Model name) | make / model |
 | Department, or else Company | source department |
 | Model Number, Name, Location, Purchase Date, Notes | kept in the device's notes |
+| Security updates until (a custom field, if the export has it) | security updates until |
 
 Never imported: the people columns (Full Name, Email, Username, Checked Out To: ...), costs,
 suppliers, order numbers, warranty and Snipe-IT's status. Devices arrive in Relay as `received`.
@@ -39,6 +40,8 @@ HEADINGS = {
     "location": ("location",),
     "notes": ("notes", "asset notes"),
     "purchase_date": ("purchase date",),
+    # A custom field some councils add; blank or missing: filled from the security-support table.
+    "updates_until": ("security updates until", "updates until"),
 }
 PERSONAL = re.compile(r"name|email|username|checked out|employee|phone", re.IGNORECASE)
 
@@ -138,6 +141,11 @@ def _notes(row, cell, layout, dates):
             row.errors.append(Problem(row.line, layout.label("purchase_date"), str(exc)))
     if cell("notes"):
         lines.append(cell("notes"))
+    if until := cell("updates_until"):
+        try:
+            row.fields["updates_until"] = dates.read(until, row.line, layout.label("updates_until"))
+        except ValueError as exc:
+            row.errors.append(Problem(row.line, layout.label("updates_until"), str(exc)))
     if lines:
         row.fields["notes"] = "\n".join(lines)
 

@@ -160,6 +160,13 @@ class Device(models.Model):
     tpm_version = models.CharField("TPM version", max_length=10, blank=True)
     battery_health_pct = models.PositiveSmallIntegerField("battery health (%)", null=True, blank=True)
     webcam = models.BooleanField(null=True, blank=True)
+    updates_until = models.DateField(
+        "security updates until",
+        null=True,
+        blank=True,
+        help_text="When its operating system stops getting security updates. Leave blank to fill it from the "
+        "table of operating systems and models (administration: security support periods).",
+    )
     has_charger = models.BooleanField("charger", default=False)
     has_case = models.BooleanField("case", default=False)
     grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
@@ -280,6 +287,8 @@ class CustodyEvent(models.Model):
 
     class Meta:
         ordering = ["device_id", "seq"]
+        # How many devices became ready lately (a community request's estimated wait) reads a date range.
+        indexes = [models.Index(fields=["to_status", "at"], name="custody_event_status_at")]
         constraints = [
             # Two writers appending to one device at once cannot both win: the second gets an IntegrityError.
             models.UniqueConstraint(fields=["device", "seq"], name="custody_event_seq_unique"),

@@ -8,6 +8,7 @@ from core.errors import DomainError
 from core.numbering import allocate_references
 from reuse.models import Device, PreprintedTag, Site, asset_tag_from_scan
 from reuse.services.lifecycle import FIRST_STATUS, append_event
+from reuse.services.support import support_table
 
 TAG_USED = "The label {tag} is already on another device. Use a new label."
 
@@ -37,7 +38,9 @@ def device_register(*, actor, site: Site, reason: str = "Received from council I
 
     A supplied `asset_tag` (a tag, or the URL scanned from its label) must be a pre-printed label not yet
     on a device: DomainError `unknown_tag` or `tag_already_used` otherwise. It is claimed in this transaction.
+    Without an `updates_until`, the security-support table fills it in when a row matches.
     """
+    fields = support_table().fill(fields)
     supplied = fields.pop("asset_tag", None)
     tag = asset_tag_from_scan(supplied) if supplied else allocate_asset_tags(1)[0]
     if supplied:

@@ -15,6 +15,7 @@ from reuse.intake.plan import ImportPlan
 from reuse.models import Device, DeviceImport, StorageMedium
 from reuse.services.devices import allocate_asset_tags, device_register
 from reuse.services.lifecycle import devices_create, received
+from reuse.services.support import support_table
 
 BATCH = 1000
 UPLOAD_LIFETIME = datetime.timedelta(days=1)
@@ -72,9 +73,18 @@ def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
     record.first_tag, record.last_tag = (tags[0], tags[-1]) if tags else ("", "")
     record.save()
     history = received(at=now, actor=actor, site=record.site, reason=f"Received: CSV intake #{record.pk}")
+    support = support_table()
     devices = devices_create(
         [
-            (Device(asset_tag=tag, site=record.site, created_by=actor, **{"received_at": now, **row.fields}), history)
+            (
+                Device(
+                    asset_tag=tag,
+                    site=record.site,
+                    created_by=actor,
+                    **support.fill({"received_at": now, **row.fields}),
+                ),
+                history,
+            )
             for tag, row in zip(tags, rows, strict=True)
         ],
         batch_size=BATCH,

@@ -13,6 +13,7 @@ from reuse.forms.devices import TransitionForm
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
 from reuse.services.lifecycle import allowed_next, device_transition
+from reuse.services.reservations import live_reservation
 
 
 def device_in_scope(tag: str) -> Device:
@@ -39,6 +40,7 @@ def device_detail(request, tag: str):
         "events": events,
         "next_statuses": allowed_next(device.status),
         "gate_problems": sanitisation_gate_problems(device) if device.status == DeviceStatus.RECEIVED else [],
+        "reservation": live_reservation(device) if device.status == DeviceStatus.RESERVED else None,
     }
     return render(request, "reuse/device_detail.html", context)
 

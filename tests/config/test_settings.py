@@ -53,6 +53,7 @@ def test_good_settings_start(tmp_path):
         "check",
         DEBUG="0",
         SECRET_KEY="x" * 50,
+        CLIENT_REFERENCE_KEY="c" * 40,
         ALLOWED_HOSTS="relay.example",
         DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
         EMAIL_BACKEND="console",
@@ -196,6 +197,7 @@ def test_gunicorn_serves_with_good_settings(tmp_path):
             **BASE,
             "HOME": str(tmp_path),
             "SECRET_KEY": "s" * 50,
+            "CLIENT_REFERENCE_KEY": "c" * 40,
             "ALLOWED_HOSTS": "localhost",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
             "EMAIL_BACKEND": "console",
@@ -278,6 +280,9 @@ def test_defaults_need_no_environment(load):
         ({"REDIS_URL": "redis://:pw@cache:6379/2"}, "REDIS_URL", "redis://:pw@cache:6379/2"),
         ({"REDIS_URL": "unix:///run/redis.sock"}, "Q_CLUSTER", {"redis": "unix:///run/redis.sock"}),
         ({"LIBRARY_CARD_PATTERN": r"^A[0-9]{8}$"}, "LIBRARY_CARD_PATTERN", r"^A[0-9]{8}$"),
+        ({"COUNCIL_POSTCODE_DISTRICTS": " an1, AN10 ,SW1A"}, "COUNCIL_POSTCODE_DISTRICTS", ["AN1", "AN10", "SW1A"]),
+        ({"FOLLOW_UP_DAYS": "90, 30"}, "FOLLOW_UP_DAYS", [30, 90]),
+        ({"CLIENT_REFERENCE_KEY": "k" * 32}, "CLIENT_REFERENCE_KEY", "k" * 32),
     ],
 )
 def test_good_values_are_read(load, env, name, expected):
@@ -349,6 +354,9 @@ def test_good_values_are_read(load, env, name, expected):
         ({"ASSET_TAG_PREFIX": "R/1"}, "ASSET_TAG_PREFIX must be 1 to 8 letters or digits"),
         ({"COUNCIL_PHONE": "12"}, "COUNCIL_PHONE must be a phone number"),
         ({"DEBUG": "2"}, "DEBUG must be true or false, not '2'"),
+        ({"CLIENT_REFERENCE_KEY": "short"}, "CLIENT_REFERENCE_KEY must be at least 32 characters"),
+        ({"COUNCIL_POSTCODE_DISTRICTS": "AN1 AN2"}, "COUNCIL_POSTCODE_DISTRICTS must be postcode districts"),
+        ({"REQUEST_CONTACT_RETENTION_DAYS": "7"}, "REQUEST_CONTACT_RETENTION_DAYS must be at least 30"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named_first(load, env, message):

@@ -52,6 +52,13 @@ BAD_VALUES = {
     "LOAN_REMINDER_HOUR": "25",
     "HOLD_PICKUP_DAYS": "0",
     "CONNECTIVITY_EXPIRY_WARNING_DAYS": "-1",
+    "COUNCIL_POSTCODE_DISTRICTS": "AN1;AN2",
+    "REQUEST_OPEN_LIMIT": "0",
+    "REQUEST_FORM_MIN_SECONDS": "-5",
+    "FOLLOW_UP_DAYS": "30,ninety",
+    "REQUEST_CONTACT_RETENTION_DAYS": "10",
+    "MATCHING_HOUR": "24",
+    "CLIENT_REFERENCE_KEY": "",  # with DEBUG off, as in BASE: required
     "OPEN_DATA_REFRESH_MINUTES": "2",
     "EMAIL_BACKEND": "sendgrid",
     "SMS_BACKEND": "twilio",
@@ -74,6 +81,7 @@ def base_env(tmp_path):
         "HOME": str(tmp_path),
         "DEBUG": "0",
         "SECRET_KEY": "s" * 50,
+        "CLIENT_REFERENCE_KEY": "c" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}",
         "EMAIL_BACKEND": "console",
     }

@@ -108,7 +108,14 @@ def files_under(folder: Path) -> dict[str, bytes]:
 
 def manage(*args, env: dict, timeout: int = 180) -> subprocess.CompletedProcess:
     """`manage.py` as an operator runs it: a process of its own, settings from the environment."""
-    full_env = {**os.environ, "SECRET_KEY": "backup-tests", "DEBUG": "0", "EMAIL_BACKEND": "console", **env}
+    full_env = {
+        **os.environ,
+        "SECRET_KEY": "backup-tests",
+        "CLIENT_REFERENCE_KEY": "c" * 40,
+        "DEBUG": "0",
+        "EMAIL_BACKEND": "console",
+        **env,
+    }
     audit_key = getattr(settings, "AUDIT_KEY", None)
     if audit_key and "AUDIT_KEY" not in env:
         full_env["AUDIT_KEY"] = audit_key if isinstance(audit_key, str) else audit_key.decode()

@@ -11,6 +11,7 @@ from core.errors import DomainError
 from lending.models import Hold
 from lending.services.holds import hold_cancel, hold_place, hold_position, holds_expire
 from lending.services.loans import loan_return
+from reuse.models import Reservation
 from reuse.services.lifecycle import device_move
 
 
@@ -161,5 +162,8 @@ def test_database_allows_one_live_reservation_per_device(
 ):
     _first, second = waiting(), waiting()
     device = arrive(ready_device(), branch, alice, django_capture_on_commit_callbacks)
+    first_reservation = Reservation.objects.live().get(device=device)
+    assert first_reservation.owner == "hold" and first_reservation.hold.status == "offered"
     with pytest.raises(IntegrityError), transaction.atomic():
-        Hold.objects.filter(pk=second.pk).update(status="offered", device=device, collect_by=timezone.localdate())
+        reservation = Reservation.objects.create(device=device, owner="hold")
+        Hold.objects.filter(pk=second.pk).update(status="offered", device=device, reservation=reservation)

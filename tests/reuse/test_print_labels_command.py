@@ -131,6 +131,7 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         "SECRET_KEY": "cli-test",
+        "CLIENT_REFERENCE_KEY": "c" * 40,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_BACKEND": "console",

@@ -1,0 +1,1 @@
+"""matching's forms, one module a topic: validation only; the services decide what is allowed."""

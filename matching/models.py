@@ -1,1 +1,0 @@
-# Community organisations, requests, allocations and handovers arrive with the matching issue.

@@ -1,0 +1,1 @@
+"""matching\x27s write paths, one module a topic."""
