@@ -163,6 +163,7 @@ def gunicorn(log: Path):
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,  # the sessions made here are signed with it
         "CLIENT_REFERENCE_KEY": settings.CLIENT_REFERENCE_KEY,
+        "AUDIT_KEY": settings.AUDIT_KEY,  # the custody events the server writes chain under the same key
         "DEBUG": "0",
         "SITE_URL": HOST,
         "ALLOWED_HOSTS": "127.0.0.1",

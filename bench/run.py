@@ -19,6 +19,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 os.environ.setdefault("CLIENT_REFERENCE_KEY", "bench-only-client-reference-key-0000")
+os.environ.setdefault("AUDIT_KEY", "bench-only-audit-key-of-32-characters-or-more")
 os.environ.setdefault("TASKS_SYNC", "1")
 os.environ.setdefault("EMAIL_BACKEND", "console")  # nothing is sent from a benchmark
 os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -122,6 +122,20 @@ def env_int_list(name: str, default: str, *, minimum: int, maximum: int) -> list
     return sorted(values)
 
 
+def env_keys(name: str) -> dict[str, str]:
+    """`id:secret` pairs separated by commas (retired signing keys, kept to check what they signed)."""
+    keys = {}
+    for item in env_list(name, ""):
+        key_id, sep, secret = item.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9._-]{1,16}", key_id) or len(secret) < 32:
+            raise ImproperlyConfigured(
+                f"{name} must be id:key pairs separated by commas, each key at least 32 characters "
+                f"(the entry starting {item[:4]!r}... is not)"
+            )
+        keys[key_id] = secret
+    return keys
+
+
 def env_timezone(name: str, default: str) -> str:
     value = env_str(name, default).strip()
     try:

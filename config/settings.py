@@ -7,6 +7,7 @@ email backend); DATABASE_URL and REDIS_URL move it onto PostgreSQL and Redis. Se
 import sys
 from pathlib import Path
 
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -18,6 +19,7 @@ from config.env import (
     env_hosts,
     env_int,
     env_int_list,
+    env_keys,
     env_match,
     env_origins,
     env_path,
@@ -41,6 +43,16 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+# The custody log's HMAC key, kept outside the database: whoever holds the database alone cannot rewrite the
+# log and chain it again unseen. Each event records the id of the key it was chained with, so the key can be
+# rotated: the new one becomes AUDIT_KEY (with a new AUDIT_KEY_ID) and the old one moves to AUDIT_OLD_KEYS.
+AUDIT_KEY = env_secret("AUDIT_KEY", r"\S{32,}", "at least 32 characters long (make one with: openssl rand -hex 32)")
+if not AUDIT_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("AUDIT_KEY must be set when DEBUG is off")
+    AUDIT_KEY = "insecure-development-audit-key-do-not-use-in-production"  # noqa: S105
+AUDIT_KEY_ID = env_match("AUDIT_KEY_ID", "1", r"[A-Za-z0-9._-]{1,16}", "1 to 16 letters, digits, dots, dashes")
+AUDIT_KEYS = env_keys("AUDIT_OLD_KEYS") | {AUDIT_KEY_ID: AUDIT_KEY}
 SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 # The host of SITE_URL is the one a deployment serves, so it is allowed unless the operator lists the hosts;
 # an empty list would answer every request with 400.
@@ -61,7 +73,7 @@ COUNCIL_EMAIL = env_email("COUNCIL_EMAIL", "relay@anytown.example")
 ASSET_TAG_PREFIX = env_match("ASSET_TAG_PREFIX", "RLY", r"[A-Za-z0-9]{1,8}", "1 to 8 letters or digits").upper()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.adminsite.RelayAdminConfig",  # django.contrib.admin on Relay's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -90,8 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.http.RequestSizeLimitMiddleware",  # before any view or CSRF check reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -110,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.service",
                 "config.navigation.navigation",
+                "csp.context_processors.nonce",
             ],
             "builtins": ["core.templatetags.staff"],
         },
@@ -130,11 +145,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # secure_delete: freed space is zeroed, so personal data removed by the retention schedule cannot be
+        # read back from the file (core.retention.forget_freed_pages checkpoints the WAL afterwards).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
     # Tests use a file too, not SQLite's in-memory database: races between threads then queue on the
     # same WAL file lock production does, instead of failing at once on a shared-cache table lock.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    # Django's SQLite backend with a flush that lifts the custody log's append-only triggers (core.appendonly).
+    DATABASES["default"]["ENGINE"] = "core.backends.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -196,8 +217,11 @@ LOGOUT_REDIRECT_URL = "login"
 # Login lockout: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is
 # locked out for LOGIN_COOLOFF_MINUTES. Keyed on both so one attacker cannot lock a colleague out.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=10_080) / 60  # a week at most
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=10_080)  # a week at most
+AXES_COOLOFF_TIME = LOGIN_COOLOFF_MINUTES / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: every failure from one address counts, whatever the user name (core.logins).
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1, maximum=1000)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -215,6 +239,30 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, once the service is on HTTPS (SITE_URL says so): plain-HTTP requests are redirected and
+# browsers are told to use HTTPS for a year. /healthz stays reachable over HTTP for load balancers.
+ON_HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", ON_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if ON_HTTPS else 0, minimum=0, maximum=63_072_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", ON_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", ON_HTTPS)
+# Content Security Policy (django-csp): scripts, styles and everything else from Relay itself; an inline
+# script runs only with the page's nonce (`nonce="{{ request.csp_nonce }}"`); no eval, no inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/London")
@@ -243,6 +291,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 25, minimum=1, maximum=1000) * 1
 WIPE_LOG_UPLOAD_MAX_FILES = env_int("WIPE_LOG_UPLOAD_MAX_FILES", 250, minimum=1, maximum=10_000)
 WIPE_LOG_UPLOAD_MAX_BYTES = env_int("WIPE_LOG_UPLOAD_MAX_MB", 100, minimum=1, maximum=1000) * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = max(100, WIPE_LOG_UPLOAD_MAX_FILES + 10)
+# No request body may be larger than the largest upload a page takes (plus the form around it): anything
+# bigger is refused with a 413 before it is read (core.http.RequestSizeLimitMiddleware).
+CSV_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+MAX_REQUEST_BYTES = max(WIPE_LOG_UPLOAD_MAX_BYTES, EVIDENCE_MAX_BYTES, CSV_UPLOAD_MAX_BYTES) + 1024 * 1024
 # nwipe stamps its log in the wiping machine's clock, with no zone: say which zone those clocks keep.
 WIPE_LOG_TIME_ZONE = env_timezone("WIPE_LOG_TIME_ZONE", TIME_ZONE)
 
@@ -314,6 +366,9 @@ OVERDUE_REMINDER_DAYS = env_int_list("OVERDUE_REMINDER_DAYS", "1,7,21", minimum=
 HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
 CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)
+# Retention: a borrower's personal data is anonymised this many days after their last loan closed (or
+# their last waiting-list place ended, or they registered, if later); loans and figures stay.
+BORROWER_RETENTION_DAYS = env_int("BORROWER_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 
 # Matching (community requests). A request serving people outside the council's area (judged from
 # COUNCIL_POSTCODE_DISTRICTS) is matched after every request inside it. REQUEST_OPEN_LIMIT caps each

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponseServerError, JsonResponse
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from config.context_processors import service
 from config.health import check_broker, check_database
+from core.logins import address_locked_out, cooloff
 from core.ratelimit import Ratelimited
 from core.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
 from reuse.models import Device, DeviceStatus
@@ -37,6 +40,20 @@ def healthz(request):
     checks = {"database": check_database(connection), "broker": check_broker()}
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+class SignInView(LoginView):
+    """Django's sign-in, refusing an address that has failed too often whatever user names it tried
+    (core.logins); django-axes locks a user name at one address on its own."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if address_locked_out(request):
+            response = render(request, settings.AXES_LOCKOUT_TEMPLATE, {"cooloff_timedelta": cooloff()}, status=429)
+            response["Retry-After"] = str(int(cooloff().total_seconds()))
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 # Branded error pages (config/urls.py names them): the council's contact details on every dead end.

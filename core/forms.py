@@ -59,3 +59,56 @@ class GovukDateField(forms.MultiValueField):
             return datetime.date(year, month, day)
         except ValueError:
             raise forms.ValidationError(f"{self.what} must be a real date", code="invalid") from None
+
+
+# Ids and dates from requests, kept within what the database and Python's dates can hold: a value out of
+# range is a form error (or is dropped), never an OverflowError or a database error and a 500.
+MAX_ID = 2**63 - 1  # the largest BigAutoField value on PostgreSQL and SQLite
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def parse_id(value) -> int | None:
+    """A database id written as digits, or None for anything else (out of range included)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def parse_ids(values) -> list[int]:
+    """The ids among `values` (`request.GET.getlist(...)`), in order; anything else is dropped."""
+    return [number for number in map(parse_id, values) if number is not None]
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField whose values must be ids the database can hold before any query is made."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2200: anything further out is a typing slip, and a day after 31/12/9999
+    does not exist."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise forms.ValidationError(
+                f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}", code="date_out_of_range"
+            )
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise forms.ValidationError(
+                f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}", code="date_out_of_range"
+            )

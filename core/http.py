@@ -27,3 +27,25 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than `MAX_REQUEST_MB` before Django reads it: a form's own size check
+    (CSV, evidence, wipe logs) runs only after the whole upload has been spooled to disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.shortcuts import render
+
+            limit_mb = settings.MAX_REQUEST_BYTES // (1024 * 1024)
+            response = render(request, "413.html", {"limit_mb": limit_mb}, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

@@ -56,3 +56,21 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.subject_type.model} {self.subject_id} by {self.actor_id}"
+
+
+class RetentionRun(models.Model):
+    """One pass of the retention schedule over one rule: how many records' personal data it removed (or, in
+    a dry run, would have). Counts only, never what was removed."""
+
+    at = models.DateTimeField(default=timezone.now)
+    rule = models.CharField(max_length=60, help_text="What the records are, e.g. 'borrowers'.")
+    period_days = models.PositiveIntegerField()
+    count = models.PositiveIntegerField()
+    dry_run = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=AccessChannel.choices, default=AccessChannel.COMMAND)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.rule}: {self.count} {'due' if self.dry_run else 'anonymised'} at {self.at:%Y-%m-%d %H:%M}"

@@ -62,7 +62,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
-        "django_q.*",
+        # What the task worker did and when it runs next, to see, never to change: a schedule names the
+        # function the worker calls, so whoever writes one runs code on the server (core.admin keeps
+        # schedules read-only for everyone).
+        "django_q.view_schedule",
+        "django_q.view_success",
+        "django_q.view_failure",
         "axes.*",
     ],
 }
@@ -117,15 +122,50 @@ def sync_role_groups(**kwargs):
         group.permissions.set(perms)
 
 
-def sync_admin_site_access(sender, instance, action, **kwargs):
-    """Administrators (and only they, besides superusers) may use the Django admin site."""
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
+def wants_admin_site(user) -> bool:
+    """Whether `user` may use the Django admin: superusers and the Administrator role, nobody else."""
+    if user.is_superuser:
+        return True
+    if user.pk is None:
+        return False
+    return user.groups.filter(name=ADMIN).exists()
+
+
+def sync_staff_flag(user) -> bool:
+    """Put `user.is_staff` right from their roles (in the database too, if it was wrong); return it."""
     from django.contrib.auth.models import User
 
-    users = [instance] if isinstance(instance, User) else list(instance.user_set.all())
-    for user in users:
-        wanted = user.is_superuser or user.groups.filter(name=ADMIN).exists()
-        if user.is_staff != wanted:
+    wanted = user.is_active and wants_admin_site(user)
+    if user.is_staff != wanted:
+        if user.pk is not None:
             User.objects.filter(pk=user.pk).update(is_staff=wanted)
-            user.is_staff = wanted
+        user.is_staff = wanted
+    return wanted
+
+
+def staff_follows_roles(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save of a user: `is_staff` is never saved other than as the roles say, whoever saves it. (A save
+    of other fields only, such as the last sign-in, leaves it to `sync_staff_flag`.)"""
+    if not raw and (update_fields is None or "is_staff" in update_fields):
+        instance.is_staff = instance.is_active and wants_admin_site(instance)
+
+
+def sync_staff_at_login(sender, request, user, **kwargs):
+    sync_staff_flag(user)
+
+
+def sync_admin_site_access(sender, instance, action, **kwargs):
+    """Groups changed (from either side): `is_staff` follows."""
+    from django.contrib.auth.models import User
+
+    if action == "pre_clear" and not isinstance(instance, User):
+        instance._relay_cleared_users = list(instance.user_set.all())  # after the clear they are gone
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if isinstance(instance, User):
+        users = [instance]
+    else:
+        users = [*instance.user_set.all(), *getattr(instance, "_relay_cleared_users", [])]
+    for user in users:
+        sync_staff_flag(user)

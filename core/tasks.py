@@ -22,3 +22,10 @@ def on_commit_task(func: str, *args, inline: bool = False, **options) -> None:
         async_task(func, *args, sync=settings.TASKS_SYNC or inline, **options)
 
     transaction.on_commit(queue)
+
+
+def retention_apply() -> int:
+    """Daily: anonymise the personal data whose retention period has ended (core.retention); how many went."""
+    from core.retention import retention_apply as apply
+
+    return sum(result.count for result in apply(channel="command"))

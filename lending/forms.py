@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 
+from core.forms import MAX_ID, IdsField
 from core.signature import SignatureFields
 from lending.models import LENT_KINDS, Borrower, ConnectivityItem, Loan, normalise_card
 from reuse.models import DeviceKind
@@ -25,16 +26,16 @@ class ScanForm(forms.Form):
             }
         ),
     )
-    device = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    borrower = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    device = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    borrower = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
 
 class IssueForm(SignatureFields):
     field_order = ["device", "borrower", "token", "connectivity", "extra_accessories", "signature_method"]
-    device = forms.IntegerField(widget=forms.HiddenInput)
-    borrower = forms.IntegerField(widget=forms.HiddenInput)
+    device = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    borrower = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
-    connectivity = forms.ModelMultipleChoiceField(
+    connectivity = IdsField(
         queryset=ConnectivityItem.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

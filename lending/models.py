@@ -67,6 +67,8 @@ class Borrower(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when the retention schedule or an erasure request removed the personal data above.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -80,6 +82,10 @@ class Borrower(models.Model):
     def clean(self):
         self.card_number = normalise_card(self.card_number)
         self.postcode = " ".join(self.postcode.upper().split())
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def masked_card(self) -> str:
@@ -219,6 +225,8 @@ class Loan(models.Model):
     agreement = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="loans")
     signature_method = models.CharField(max_length=10, choices=Signature.choices)
     signature_png = models.BinaryField(null=True, blank=True, editable=False)
+    # The drawn signature is personal data: erased with the borrower's details, the method stays on record.
+    signature_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -244,7 +252,9 @@ class Loan(models.Model):
                 condition=Q(signature_method__in=SignatureMethod.values), name="loan_signature_method_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(signature_method=SignatureMethod.DRAWN) | Q(signature_png__isnull=False),
+                condition=~Q(signature_method=SignatureMethod.DRAWN)
+                | Q(signature_png__isnull=False)
+                | Q(signature_erased_at__isnull=False),
                 name="loan_drawn_signature_present",
             ),
             models.CheckConstraint(

@@ -1,6 +1,10 @@
-"""The signed loan agreement as a PDF, through the one PDF helper."""
+"""The signed loan agreement and the subject-access export as PDFs, through the one PDF helper."""
+
+import datetime
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.pdf import render_pdf
 from core.qr import png_data_uri
@@ -33,3 +37,34 @@ def build_loan_agreement(loan: Loan) -> bytes:
 def agreement_filename(loan: Loan) -> str:
     # The asset tag and loan number only: file names end up in download folders and mail logs.
     return f"loan-agreement-{loan.device.asset_tag}-{loan.pk}.pdf"
+
+
+def _when(iso: str | None) -> str:
+    return date_format(timezone.localtime(datetime.datetime.fromisoformat(iso)), "j M Y H:i") if iso else ""
+
+
+def _day(iso: str) -> str:
+    return date_format(datetime.date.fromisoformat(iso), "j M Y")
+
+
+def build_subject_access(export: dict) -> bytes:
+    """The readable PDF of a subject-access export (lending.services.privacy.borrower_export)."""
+    context = {
+        **export,
+        "exported_on": _when(export["exported_at"]),
+        "registered": _when(export["borrower"]["registered_at"]),
+        "loans": [
+            {
+                **loan,
+                "issued": _when(loan["issued_at"]),
+                "due": _day(loan["due_date"]),
+                "closed": _when(loan["closed_at"]),
+            }
+            for loan in export["loans"]
+        ],
+        "waiting_list": [{**hold, "joined": _when(hold["joined_at"])} for hold in export["waiting_list"]],
+        "accesses": [{**access, "when": _when(access["at"])} for access in export["accesses"]],
+        "COUNCIL_PHONE": settings.COUNCIL_PHONE,
+        "COUNCIL_EMAIL": settings.COUNCIL_EMAIL,
+    }
+    return render_pdf("lending/privacy/export_pdf.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lending.views import desk, loans, people
+from lending.views import desk, loans, people, privacy
 
 app_name = "lending"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("borrowers/<int:pk>/edit/", people.borrower_edit, name="borrower-edit"),
     path("holds/<int:pk>/cancel/", people.hold_cancel_view, name="hold-cancel"),
     path("holds/<int:pk>/told/", people.hold_told_view, name="hold-told"),
+    # A borrower's subject-access export and erasure on request (lending.views.privacy).
+    path("privacy/borrowers/<int:pk>/export.json", privacy.borrower_export_json, name="borrower-export-json"),
+    path("privacy/borrowers/<int:pk>/export.pdf", privacy.borrower_export_pdf, name="borrower-export-pdf"),
+    path("privacy/borrowers/<int:pk>/erase/", privacy.borrower_erase_view, name="borrower-erase"),
 ]

@@ -11,3 +11,6 @@ class ReuseConfig(AppConfig):
 
         # After every migrate (and every test flush): the starting security-support table, when empty.
         post_migrate.connect(support_defaults_create, sender=self, dispatch_uid="reuse-support-defaults")
+        from reuse import receivers
+
+        post_migrate.connect(receivers.ensure_reuse_schedules, sender=self, dispatch_uid="reuse-schedules")

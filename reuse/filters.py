@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.forms import MAX_ID, BoundedDateField
 from reuse.models import Device, DeviceImport, DeviceKind, DeviceStatus, Grade
 
 RAM_CHOICES = [(n, f"{n} GB or more") for n in (2, 4, 8, 16, 32)]
@@ -46,6 +47,19 @@ class SortFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "asset_tag") if value else qs
 
 
+class DateFilter(django_filters.DateFilter):
+    field_class = BoundedDateField
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -66,20 +80,20 @@ class DeviceFilter(django_filters.FilterSet):
     min_storage = django_filters.ChoiceFilter(
         choices=STORAGE_CHOICES, method="at_least", field_name="storage_gb", label="Storage", empty_label="Any storage"
     )
-    received_from = django_filters.DateFilter(
+    received_from = DateFilter(
         method="filter_received_from",
         label="Received from",
         help_text="For example, 31/01/2025",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    received_to = django_filters.DateFilter(
+    received_to = DateFilter(
         method="filter_received_to",
         label="Received to",
         help_text="For example, 28/02/2025",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     lot = django_filters.CharFilter(label="Lot or batch")
-    intake = django_filters.NumberFilter(method="from_intake", widget=forms.HiddenInput)
+    intake = IdFilter(method="from_intake", widget=forms.HiddenInput)
     sort = SortFilter(fields=[(field, param) for param, field in SORTS.items()], widget=forms.HiddenInput)
 
     class Meta:

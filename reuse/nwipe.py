@@ -12,6 +12,11 @@ What the log holds, as nwipe writes it (src/logging.c, src/device.c, src/options
   column is cut to 17 and 20 characters, so full serials come from the `Found` lines.
 A log that stops before both tables and nwipe's closing line is partial: it says nothing about
 the outcome, so `NwipeLogError` is raised rather than a guess.
+
+Parsing takes time in proportion to the log's size, whatever it holds: lines are cut at `MAX_LINE`
+characters (nwipe writes none near that long), rows and the lines with free text in them are split on
+their separators rather than matched by patterns that could backtrack, and what patterns remain match
+runs of distinct character classes only.
 """
 
 import datetime
@@ -61,20 +66,24 @@ PLACEHOLDER_SERIALS = {
     "123456789",
 }
 
+MAX_LINE = 1000  # characters: nwipe's longest line (a Found line with a long model) is well under 200
 STAMP = r"\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]"
 LOG_LINE = re.compile(STAMP + r"\s+(\w+):\s?(.*)$")
-FOUND = re.compile(r"^Found (/dev/\S+?),\s*(\S*),\s*(.*),\s*([\d.]+ ?[KMGTPE]?i?B),\s*S/N=(.*)$")
+DEVICE_PATH = re.compile(r"/dev/\S+")
+SIZE = re.compile(r"[\d.]+ ?[KMGTPE]?i?B")
 HAS_SERIAL = re.compile(r"^(/dev/\S+) has serial number (.*)$")
 GEOMETRY = re.compile(r"^(/dev/\S+), sect/blk/dev \d+/\d+/(\d+)$")
 DMI = re.compile(r"^(system-serial-number|system-uuid|system-manufacturer|system-product-name) = (.*)$")
 OPTION = re.compile(r"^\s+(banner|method|rounds|verify|prng)\s+= (.*)$")
-INVOKING = re.compile(r"^Invoking method '(.*)' on (/dev/\S+)$")
+INVOKING = re.compile(r"^Invoking method '[^']*' on (/dev/\S+)$")
 STARTING = re.compile(r"^Starting round \d+ of \d+ on (/dev/\S+)$")
 VERIFIED = re.compile(r"^Verified pass (\d+) of (\d+), round (\d+) of (\d+), on '(/dev/\S+)'\.?$")
 FINISHED = re.compile(r"^Finished final round \d+ of \d+ on (/dev/\S+)$")
-ERROR_ROW = re.compile(r"^([! ])\s*(\S+) \|\s*(\d+) \|\s*(\d+) \|\s*(\d+)\s*$")
-STATUS_ROW = re.compile(r"^([! ])\s*(\S+) \|\s*(.+?)\s*\|\s*(.*?) \| (\d+):(\d\d):(\d\d) \| (.*)$")
-TOTAL = re.compile(STAMP + r" Total Throughput (.*?), (.*), (\d+)R\+(N?B)\+(\w+)\s*$")
+ROW_NAME = re.compile(r"[! ] *(\S+)")  # the first cell of a table row: the flag, then the device's name
+COUNT = re.compile(r"\d+")
+DURATION = re.compile(r"(\d+):(\d\d):(\d\d)")
+TOTAL = re.compile(STAMP + r" Total Throughput ")
+PASSES = re.compile(r"(\d+)R\+(N?B)\+(\w+)")
 BANNER_WIDTH = 80
 OUTCOMES = {
     "Nwipe successfully completed": "completed",
@@ -216,6 +225,12 @@ class _Reader:
         index = 0
         while index < len(self.lines):
             line = self.lines[index].rstrip()
+            if len(line) > MAX_LINE:
+                self.problems.append(
+                    f"line {index + 1} is {len(line):,} characters long: nwipe writes no line longer than {MAX_LINE:,}"
+                )
+                index += 1
+                continue
             if "Error Summary" in line and line.startswith("*"):
                 index = self._table(index, self._error_row, "Error Summary")
             elif "Drive Status" in line and line.startswith("*"):
@@ -230,10 +245,11 @@ class _Reader:
             return
         self.last_stamp = at = _stamp(match.groups(), self.tz)
         message = match.group(8)
-        if found := FOUND.match(message):
-            facts = self.drive(found.group(1))
-            facts.bus, facts.model, facts.found_line = found.group(2).strip(), found.group(3).strip(), number
-            facts.serial = facts.serial or found.group(5).strip()
+        if found := _found(message):
+            path, bus, model, serial = found
+            facts = self.drive(path)
+            facts.bus, facts.model, facts.found_line = bus, model, number
+            facts.serial = facts.serial or serial
         elif has_serial := HAS_SERIAL.match(message):
             facts = self.drive(has_serial.group(1))
             facts.serial = facts.serial or has_serial.group(2).strip()
@@ -266,35 +282,60 @@ class _Reader:
             line = self.lines[index].rstrip()
             if line.startswith("*") and set(line) == {"*"}:
                 return index + 1
-            if line and not set(line) <= {"-"}:
+            if len(line) > MAX_LINE:
+                self.problems.append(f"line {index + 1}: this {title} row is {len(line):,} characters long")
+            elif line and not set(line) <= {"-"}:
                 row_reader(index + 1, line)
             index += 1
         self.problems.append(f"line {len(self.lines)}: the log ends inside the {title} table, so it is incomplete")
         return index
 
     def _error_row(self, number: int, line: str):
-        match = ERROR_ROW.match(line)
-        if not match:
+        cells = line.split("|")
+        name = ROW_NAME.fullmatch(cells[0].rstrip())
+        counts = [cell.strip() for cell in cells[1:]]
+        if name is None or len(counts) != 3 or not all(COUNT.fullmatch(count) for count in counts):
             self.problems.append(f"line {number}: cannot read this Error Summary row: {line.strip()[:60]!r}")
             return
-        self.error_rows[match.group(2)] = (int(match.group(3)), int(match.group(4)), int(match.group(5)), number)
+        self.error_rows[name.group(1)] = (int(counts[0]), int(counts[1]), int(counts[2]), number)
 
     def _status_row(self, number: int, line: str):
         if total := TOTAL.match(line):
-            self.total = total.groups()
-            self.last_stamp = _stamp(total.groups(), self.tz)
-            return
-        match = STATUS_ROW.match(line)
-        if not match:
+            throughput, _, rest = line[total.end() :].partition(", ")
+            method, _, passes = rest.rpartition(", ")
+            passes_match = PASSES.fullmatch(passes.strip())
+            if method and passes_match:
+                self.total = (*total.groups(), throughput, method, *passes_match.groups())
+                self.last_stamp = _stamp(total.groups(), self.tz)
+                return
+        cells = line.split("|", 4)  # the model and serial, last, may hold a "|" of their own
+        name = ROW_NAME.fullmatch(cells[0].rstrip())
+        duration_match = DURATION.fullmatch(cells[3].strip()) if len(cells) == 5 else None
+        if name is None or duration_match is None or not cells[1].strip():
             self.problems.append(f"line {number}: cannot read this Drive Status row: {line.strip()[:60]!r}")
             return
-        flag, name, status, throughput, hours, minutes, seconds, model_serial = match.groups()
+        name_text, status, throughput, model_serial = name.group(1), cells[1], cells[2], cells[4]
+        hours, minutes, seconds = duration_match.groups()
         word = STATUS_WORDS.get(status.strip())
         if word is None:
-            self.problems.append(f"line {number}: unknown drive status {status.strip()!r} for {name}")
+            self.problems.append(f"line {number}: unknown drive status {status.strip()[:20]!r} for {name_text}")
             return
         duration = datetime.timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
-        self.status_rows[name] = (word, throughput.strip(), duration, model_serial.strip(), number)
+        self.status_rows[name_text] = (word, throughput.strip(), duration, model_serial.strip(), number)
+
+
+def _found(message: str) -> tuple[str, str, str, str] | None:
+    """`Found /dev/sda,  ATA, <model, which may hold commas>, 320 GB, S/N=<serial>` as (path, bus, model,
+    serial); None for any other message. Split on its commas, from both ends."""
+    if not message.startswith("Found /dev/"):
+        return None
+    described, marker, serial = message.removeprefix("Found ").partition(", S/N=")
+    if not marker:
+        described, marker, serial = message.removeprefix("Found ").partition(",S/N=")
+    parts = described.split(",")
+    if not marker or len(parts) < 4 or not DEVICE_PATH.fullmatch(parts[0]) or not SIZE.fullmatch(parts[-1].strip()):
+        return None
+    return parts[0], parts[1].strip(), ",".join(parts[2:-1]).strip(), serial.strip()
 
 
 def parse_nwipe_log(text: str, *, tz: datetime.tzinfo = datetime.UTC) -> NwipeLog:

@@ -3,11 +3,11 @@
 import re
 
 from django import forms
+from django.conf import settings
 
 from reuse.intake.reader import EXCEL_MESSAGE, excel_mangled
 from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType, asset_tag_from_scan, validate_imei
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TAG = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 NEEDS_DRIVE = {DeviceKind.LAPTOP, DeviceKind.DESKTOP}
 WIDTH = {
@@ -268,8 +268,9 @@ class UploadForm(SiteDefaultMixin, forms.ModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB: split it into smaller files")
+        if upload.size > settings.CSV_UPLOAD_MAX_BYTES:
+            limit = settings.CSV_UPLOAD_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The file is larger than {limit} MB: split it into smaller files")
         head = upload.read(4)
         upload.seek(0)
         if head.startswith(b"PK\x03\x04"):

@@ -2,14 +2,13 @@
 
 from django import forms
 
+from core.forms import IdsField
 from reuse.forms.intake import SiteChoiceField
 from reuse.models import Device, Site
 
 
 class BulkMoveForm(forms.Form):
-    device = forms.ModelMultipleChoiceField(
-        queryset=Device.objects.all(), error_messages={"required": "Select the devices to move"}
-    )
+    device = IdsField(queryset=Device.objects.all(), error_messages={"required": "Select the devices to move"})
     site = SiteChoiceField(
         queryset=Site.objects.active().order_by("name"),
         label="Move to",

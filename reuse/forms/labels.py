@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from core.forms import IdsField
 from reuse.models import Device, DeviceStatus, LabelTemplate, Printer
 
 
@@ -60,7 +61,7 @@ class LabelOptionsForm(forms.Form):
 class LabelPrintForm(LabelOptionsForm):
     """Which devices: those chosen in the inventory (hidden), typed or scanned tags, or a status."""
 
-    device = forms.ModelMultipleChoiceField(Device.objects.all(), required=False, widget=forms.MultipleHiddenInput)
+    device = IdsField(Device.objects.all(), required=False, widget=forms.MultipleHiddenInput)
     tags = forms.CharField(
         required=False,
         label="Asset tags",

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.forms import BoundedDateTimeField
 from reuse.models import ResetChecklist, SanitisationRecord, StorageType
 from reuse.services.evidence import ACCEPTED, ACCEPTED_TEXT
 
@@ -55,10 +56,10 @@ class SanitisationRecordForm(forms.Form):
     rounds = forms.IntegerField(
         min_value=1, max_value=99, initial=1, widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"})
     )
-    started_at = forms.DateTimeField(
+    started_at = BoundedDateTimeField(
         label="Started", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
     )
-    ended_at = forms.DateTimeField(
+    ended_at = BoundedDateTimeField(
         label="Finished", widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"]
     )
     result = forms.ChoiceField(

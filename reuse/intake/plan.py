@@ -60,6 +60,8 @@ class ImportPlan:
     ignored_columns: list[str] = field(default_factory=list)
     personal_columns: list[str] = field(default_factory=list)
     wrong_date_format: bool = False
+    # The file's own heading for each identity field, for problems found against the database.
+    identity_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def format_label(self) -> str:
@@ -137,6 +139,14 @@ class DateReader:
 
 def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> ImportPlan:
     """Read and check a whole file. Never writes; safe to call again at confirmation time."""
+    plan = parse_import(data, date_format=date_format, lot=lot)
+    check_against_database(plan)
+    return plan
+
+
+def parse_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> ImportPlan:
+    """Everything `plan_import` checks that depends on the file alone: the costly part, done once an upload
+    (`reuse.intake.stored` keeps the result). `check_against_database` then adds what Relay already has."""
     if date_format not in DATE_FORMATS:
         raise ValueError(f"date_format must be one of {', '.join(DATE_FORMATS)}")
     table = read_table(data)
@@ -189,12 +199,13 @@ def plan_import(data: bytes, *, date_format: str = "uk", lot: str = "") -> Impor
     for row in plan.rows:
         if lot and not row.fields.get("lot"):
             row.fields["lot"] = lot
+    plan.identity_labels = {f: layout.label(SOURCE_KEYS[plan.format][f]) or IDENTITY_LABELS[f] for f in IDENTITY}
     _check_identity(plan, layout)
     return plan
 
 
-def _label(plan: ImportPlan, layout: Layout, field_name: str) -> str:
-    return layout.label(SOURCE_KEYS[plan.format][field_name]) or IDENTITY_LABELS[field_name]
+def _label(plan: ImportPlan, layout: Layout | None, field_name: str) -> str:
+    return plan.identity_labels.get(field_name) or IDENTITY_LABELS[field_name]
 
 
 def _check_identity(plan: ImportPlan, layout: Layout):
@@ -211,7 +222,6 @@ def _check_identity(plan: ImportPlan, layout: Layout):
                 )
             )
     _check_within_file(plan, layout)
-    _check_database(plan, layout)
 
 
 def _check_within_file(plan: ImportPlan, layout: Layout):
@@ -270,7 +280,14 @@ def _same(a: str, b: str) -> bool:
     return " ".join(str(a).lower().split()) == " ".join(str(b).lower().split())
 
 
-def _check_database(plan: ImportPlan, layout: Layout):
+def check_against_database(plan: ImportPlan) -> ImportPlan:
+    """Mark the rows Relay already has (skipped on import) and those clashing with a device it has."""
+    if plan.format:
+        _check_database(plan, None)
+    return plan
+
+
+def _check_database(plan: ImportPlan, layout: Layout | None):
     values = {f: sorted({row.get(f) for row in plan.rows if row.get(f)}) for f in IDENTITY}
     values = {f: v for f, v in values.items() if v}
     if not values:

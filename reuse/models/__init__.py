@@ -1,5 +1,6 @@
 """reuse's models, one module a topic. Import them from here: `from reuse.models import Device`."""
 
+from reuse.models.audit import *  # noqa: F403
 from reuse.models.certificates import *  # noqa: F403
 from reuse.models.devices import *  # noqa: F403
 from reuse.models.disposal import *  # noqa: F403

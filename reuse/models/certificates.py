@@ -62,6 +62,9 @@ class CertificateEntry(models.Model):
     # True on the one entry of a single-device certificate: at most one per device and cycle, so two
     # clicks at once cannot issue two numbers for the same wipe.
     single = models.BooleanField(default=False)
+    # What the public verification page shows, frozen at issue (reuse.services.certificates.entry_snapshot):
+    # the device and its wipes as they were certified, whatever has happened to the device since.
+    snapshot = models.JSONField(default=dict, editable=False)
 
     class Meta:
         ordering = ["device__asset_tag"]

@@ -1,13 +1,10 @@
 """Devices, their drives and their custody record.
 
 A device has one stored `status`. Only `reuse.services.device_transition` changes it, and every change
-appends a `CustodyEvent` in the same transaction. Events are chained per device by SHA-256 so that
-`verify_audit` can tell when a row was altered or removed.
+appends a `CustodyEvent` in the same transaction. Events are chained per device by HMAC-SHA256 under a key
+kept outside the database (reuse.chain), so that `verify_audit` can tell when a row was altered, removed
+or rewritten; the database itself refuses to update or delete them (triggers, migration 0007).
 """
-
-import datetime
-import hashlib
-import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.scoping import scoped
+from reuse.chain import event_payload, keyed_hash
 from reuse.models.sites import Site
 
 __all__ = [
@@ -282,6 +280,7 @@ class CustodyEvent(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16, default="", help_text="Which audit key chained this event (AUDIT_KEY_ID).")
 
     objects = CustodyEventQuerySet.as_manager()
 
@@ -307,23 +306,25 @@ class CustodyEvent(models.Model):
 
     def payload(self) -> str:
         """The canonical text the hash covers. Ids and statuses only: no personal data."""
-        return json.dumps(
-            [
-                self.device_id,
-                self.seq,
-                self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-                self.actor_id,
-                self.site_id,
-                self.from_status,
-                self.to_status,
-                self.reason,
-                self.prev_hash,
-            ],
-            separators=(",", ":"),
+        return event_payload(
+            device_id=self.device_id,
+            seq=self.seq,
+            at=self.at,
+            actor_id=self.actor_id,
+            site_id=self.site_id,
+            from_status=self.from_status,
+            to_status=self.to_status,
+            reason=self.reason,
+            prev_hash=self.prev_hash,
+            key_id=self.key_id,
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode()).hexdigest()
+        """The event's keyed hash under the key its `key_id` names (the current key for a new event).
+        KeyError if this server does not hold that key."""
+        if not self.key_id:
+            self.key_id = settings.AUDIT_KEY_ID
+        return keyed_hash(settings.AUDIT_KEYS[self.key_id], self.payload())
 
     @property
     def from_label(self) -> str:

@@ -19,8 +19,9 @@ class DeviceImport(models.Model):
 
     While it is being previewed, the file itself is kept here (not on one web server's disk, so the
     confirmation may land on any host) under a random token that goes in the URL instead of anything
-    from the file. The content is deleted once imported, cancelled or a day old: Snipe-IT exports carry
-    staff names and email addresses, which Relay does not keep.
+    from the file. The content is deleted once imported, cancelled or a day old (an hourly task clears
+    uploads nobody confirmed): Snipe-IT exports carry staff names and email addresses, which Relay does
+    not keep.
     """
 
     class DateFormat(models.TextChoices):
@@ -32,6 +33,10 @@ class DeviceImport(models.Model):
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     content = models.BinaryField(null=True, editable=False)
+    # The file parsed once at upload (reuse.intake.stored): the plan of the file alone, compressed, and
+    # the summary the preview page shows once it was checked against the database.
+    plan = models.BinaryField(null=True, editable=False)
+    preview = models.JSONField(null=True, editable=False)
     format = models.CharField(max_length=10, blank=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
     date_format = models.CharField(max_length=3, choices=DateFormat.choices, default=DateFormat.UK)

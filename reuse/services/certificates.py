@@ -59,17 +59,63 @@ def _check_certifiable(devices: Sequence[Device]):
         )
 
 
+def mask_serial(serial: str) -> str:
+    """Enough of a serial to match it against the drive or device in hand, not enough to list it."""
+    if not serial:
+        return "not recorded"
+    return "•" * max(len(serial) - 4, 2) + serial[-4:]
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def entry_snapshot(device, records, checklists) -> dict:
+    """What the public verification page shows of one device, frozen as it was when the certificate was
+    issued: the device as described then and each wipe it certifies. Masked serials, no names."""
+    return {
+        "asset_tag": device.asset_tag,
+        "make": device.make,
+        "model": device.model,
+        "kind": device.get_kind_display(),
+        "serial": mask_serial(device.serial),
+        "media": [
+            {
+                "kind": record.medium.get_kind_display() if record.medium else "Storage",
+                "capacity_gb": record.medium.capacity_gb if record.medium else None,
+                "serial": mask_serial(record.medium.serial if record.medium else ""),
+                "category": record.get_category_display(),
+                "technique": record.get_technique_display(),
+                "rounds": record.rounds,
+                "tool": f"{record.tool} {record.tool_version}".strip(),
+                "ended_at": _iso(record.ended_at),
+                "result": record.get_result_display(),
+                "verification_result": record.get_verification_result_display(),
+                "verified_at": _iso(record.verified_at),
+                "standard": record.get_standard_display(),
+                "evidence_sha256": record.evidence.sha256 if record.evidence else "",
+            }
+            for record in records
+        ],
+        "checklists": [{"completed_at": _iso(checklist.completed_at)} for checklist in checklists],
+    }
+
+
 @transaction.atomic
 def _create(devices: Sequence[Device], actor, *, single: bool) -> Certificate:
     certificate = Certificate.objects.create(number=certificate_number(), issued_by=actor)
-    CertificateEntry.objects.bulk_create(
-        [CertificateEntry(certificate=certificate, device=d, cycle=d.cycle, single=single) for d in devices]
-    )
-    records, checklists = [], []
+    records, checklists, entries = [], [], []
     for device in devices:
         found_records, found_checklists = standing_evidence(device)
         records += found_records
         checklists += found_checklists
+        snapshot = entry_snapshot(device, found_records, found_checklists)
+        entries.append(
+            CertificateEntry(
+                certificate=certificate, device=device, cycle=device.cycle, single=single, snapshot=snapshot
+            )
+        )
+    CertificateEntry.objects.bulk_create(entries)
     certificate.records.add(*records)
     certificate.checklists.add(*checklists)
     on_commit_task("reuse.tasks.certificate_render", certificate.pk, inline=len(devices) <= RENDER_INLINE_MAX)

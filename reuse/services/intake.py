@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
-from reuse.intake.plan import ImportPlan
+from reuse.intake.plan import ImportPlan, check_against_database, parse_import
+from reuse.intake.stored import dump_plan, load_plan, preview
 from reuse.models import Device, DeviceImport, StorageMedium
 from reuse.services.devices import allocate_asset_tags, device_register
 from reuse.services.lifecycle import devices_create, received
@@ -69,6 +70,7 @@ def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
     now = timezone.now()
     tags = allocate_asset_tags(len(rows)) if rows else []
     record.format, record.imported_at, record.content = plan.format, now, None
+    record.plan = record.preview = None
     record.created_count, record.skipped_count = len(rows), len(plan.already_imported)
     record.first_tag, record.last_tag = (tags[0], tags[-1]) if tags else ("", "")
     record.save()
@@ -100,9 +102,9 @@ def _write(rows, *, plan: ImportPlan, actor, record: DeviceImport):
 
 
 def upload_store(*, actor, site, file_name: str, content: bytes, date_format: str, lot: str) -> DeviceImport:
-    """Keep an uploaded CSV for its preview, and forget uploads nobody confirmed within a day."""
-    DeviceImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
-    return DeviceImport.objects.create(
+    """Keep an uploaded CSV for its preview, parsed once into a stored plan; forget stale uploads."""
+    uploads_expire()
+    record = DeviceImport(
         uploaded_by=actor,
         site=site,
         file_name=file_name[:255],
@@ -111,3 +113,36 @@ def upload_store(*, actor, site, file_name: str, content: bytes, date_format: st
         date_format=date_format,
         lot=lot,
     )
+    _replan(record)
+    record.save()
+    return record
+
+
+def upload_recheck(*, record: DeviceImport) -> DeviceImport:
+    """Read the kept file again after its date format or lot changed (the site needs no new parse)."""
+    _replan(record)
+    record.save(update_fields=["plan", "preview", "format", "date_format", "lot", "site"])
+    return record
+
+
+def _replan(record: DeviceImport) -> None:
+    plan = parse_import(bytes(record.content or b""), date_format=record.date_format, lot=record.lot)
+    record.plan, record.format = dump_plan(plan), plan.format
+    record.preview = preview(check_against_database(plan))
+
+
+def upload_plan(*, record: DeviceImport) -> ImportPlan:
+    """The stored plan of `record`, checked against the database as it is now (for the import itself)."""
+    return check_against_database(load_plan(bytes(record.plan or b"")))
+
+
+def upload_preview_refresh(*, record: DeviceImport, plan: ImportPlan) -> None:
+    """Store what the preview shows of `plan` (checked again because the database changed since)."""
+    DeviceImport.objects.filter(pk=record.pk).update(preview=preview(plan))
+
+
+def uploads_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete uploads nobody confirmed within UPLOAD_LIFETIME, file and plan with them; how many went."""
+    cutoff = (now or timezone.now()) - UPLOAD_LIFETIME
+    deleted, _ = DeviceImport.objects.filter(imported_at__isnull=True, uploaded_at__lt=cutoff).delete()
+    return deleted

@@ -1,4 +1,4 @@
-"""The device lifecycle: the one writer of `Device.status`, and its hash-chained custody record.
+"""The device lifecycle: the one writer of `Device.status`, and its HMAC-chained custody record.
 
 `TRANSITIONS` says which status may follow which; `device_transition` is the only code that changes
 a status, checking the table and the gates (`reuse.gates`) and appending the custody event in the
@@ -98,10 +98,16 @@ def _announce(device: Device, from_status: str, to_status: str):
     )
 
 
+@transaction.atomic
 def append_event(
     *, device: Device, to_status: str, from_status: str, actor, site: Site | None, reason: str, at=None
 ) -> CustodyEvent:
-    """Append one custody event to `device`'s hash chain. Call inside the transaction that changes it."""
+    """Append one custody event to `device`'s hash chain. Call inside the transaction that changes it.
+
+    Appends to one device queue on its row lock (PostgreSQL; on SQLite the write lock that IMMEDIATE
+    transactions take at BEGIN), so the chain never forks; the unique (device, seq) index is the backstop.
+    """
+    Device.objects.select_for_update().filter(pk=device.pk).values_list("pk", flat=True).first()
     last = CustodyEvent.objects.filter(device=device).order_by("-seq").values("seq", "hash").first()
     event = _chained(
         device=device,

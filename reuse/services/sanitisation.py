@@ -161,14 +161,17 @@ def sanitisation_record(
 def sanitisation_verify(*, record: SanitisationRecord, actor, confirm: bool, reason: str = "") -> SanitisationRecord:
     """A second technician's sign-off on a wipe record: confirm it, or reject it (its verification fails).
 
-    Raises DomainError `verifier_is_operator`, `record_stale` (from an earlier intake cycle),
-    `not_verifiable` (the wipe or the tool's verification did not pass) or `already_verified`.
+    Idempotent: the same verifier sending the same decision again (a double click, a resent form) gets the
+    record back unchanged. Raises DomainError `verifier_is_operator`, `record_stale` (from an earlier intake
+    cycle), `not_verifiable` (the wipe or the tool's verification did not pass) or `already_verified`.
     """
     device = _locked(record.device)
     # Re-read under the device lock: another verifier may have signed this record off meanwhile.
-    record = SanitisationRecord.objects.get(pk=record.pk)
+    record = SanitisationRecord.objects.select_related("verified_by").get(pk=record.pk)
     if record.verified_by_id is not None:
-        raise DomainError("already_verified", "Someone has already verified this wipe.")
+        if record.verified_by_id == actor.pk and _same_decision(record, confirm):
+            return record  # the same person's double click or resent form: already done, nothing changes
+        raise DomainError("already_verified", _already(record, actor, "this wipe"))
     if record.cycle != device.cycle:
         raise DomainError(
             "record_stale",
@@ -228,10 +231,26 @@ def reset_checklist_record(
     )
 
 
+def _same_decision(record: SanitisationRecord, confirm: bool) -> bool:
+    return (record.verification_result == SanitisationRecord.Result.PASSED) == confirm
+
+
+def _already(signed, actor, what: str) -> str:
+    if signed.verified_by_id == actor.pk:
+        return f"You have already verified {what}, with the other decision: record a new wipe to change it."
+    return f"{staff_name(signed.verified_by)} has already verified {what}."
+
+
 @transaction.atomic
 def reset_checklist_verify(*, checklist: ResetChecklist, actor) -> ResetChecklist:
-    """A second technician confirms a complete reset checklist."""
+    """A second technician confirms a complete reset checklist. The same technician confirming it again (a
+    double click) gets it back unchanged; anyone else after them, `already_verified`."""
     device = _locked(checklist.device)
+    checklist = ResetChecklist.objects.select_related("verified_by").get(pk=checklist.pk)
+    if checklist.verified_by_id is not None:
+        if checklist.verified_by_id == actor.pk:
+            return checklist
+        raise DomainError("already_verified", _already(checklist, actor, "this checklist"))
     if checklist.cycle != device.cycle:
         raise DomainError("record_stale", "This checklist was recorded before the device last came back.")
     _require_separate(actor, checklist, "this checklist")

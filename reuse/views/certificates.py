@@ -1,5 +1,8 @@
 """Certificates of sanitisation: issue, download (staff), and the public check behind the QR code."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.ratelimit import for_anonymous, rate_limit
 from core.roles import IT, role_required
 from reuse.models import Certificate, Device
-from reuse.services.certificates import RENDER_INLINE_MAX, certificate_context, certificate_issue, certificate_render
+from reuse.services.certificates import RENDER_INLINE_MAX, certificate_issue, certificate_render
 
 
 @role_required(IT)
@@ -51,20 +55,29 @@ def certificate_pdf(request, number: str):
     return response
 
 
-def _mask(serial: str) -> str:
-    """Enough of a serial to match it against the drive or device in hand, not enough to list it."""
-    if not serial:
-        return "not recorded"
-    return "•" * max(len(serial) - 4, 2) + serial[-4:]
-
-
 @never_cache
+@rate_limit("certificate-verify", for_anonymous("60/m"))
 def certificate_verify(request, token: str):
     """Public: what a certificate covers. No names, no full serials; found only by its random token."""
     certificate = get_object_or_404(Certificate, token=token.strip().upper())
-    context = certificate_context(certificate)
-    for item in context["devices"]:
-        item["serial"] = _mask(item["device"].serial)
-        item["returned_since"] = item["device"].cycle > item["entry"].cycle
-        item["media"] = [{"record": r, "serial": _mask(r.medium.serial if r.medium else "")} for r in item["records"]]
+    devices = []
+    for entry in certificate.entries.select_related("device"):
+        frozen = entry.snapshot
+        devices.append(
+            {
+                **frozen,
+                # The one fact of today shown: the device came back since, so it is wiped again before reuse.
+                "returned_since": entry.device.cycle > entry.cycle,
+                "media": [
+                    {**m, "ended_at": _when(m["ended_at"]), "verified_at": _when(m["verified_at"])}
+                    for m in frozen.get("media", [])
+                ],
+                "checklists": [{"completed_at": _when(c["completed_at"])} for c in frozen.get("checklists", [])],
+            }
+        )
+    context = {"certificate": certificate, "devices": devices, "council_name": settings.COUNCIL_NAME}
     return render(request, "reuse/sanitisation/verify_public.html", context)
+
+
+def _when(iso: str | None):
+    return datetime.datetime.fromisoformat(iso) if iso else None

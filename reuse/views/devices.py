@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
+from core.forms import parse_ids
+from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
 from reuse.forms.devices import TransitionForm
 from reuse.gates import sanitisation_gate_problems
@@ -22,7 +24,7 @@ def device_in_scope(tag: str) -> Device:
 
 def selected_ids(values) -> list[int]:
     """The device ids a list page posted (`device=<pk>` once per ticked row); anything else is dropped."""
-    return [int(v) for v in values if str(v).isdigit()]
+    return parse_ids(values)
 
 
 def show_refusal(form, error: DomainError) -> None:
@@ -66,6 +68,7 @@ def device_transition_view(request, tag: str):
 
 
 @never_cache
+@rate_limit("label-landing", for_anonymous("60/m"))
 def device_label_landing(request, tag: str):
     """Where a QR label leads. Staff go to the device; anyone else sees how to return it, nothing personal.
 

@@ -14,11 +14,16 @@ from core.errors import DomainError
 from core.roles import IT, role_required
 from reuse.forms.intake import DeviceForm, DriveRowForm, ImportOptionsForm, UploadForm, medium_formset
 from reuse.intake import native
-from reuse.intake.plan import plan_import
 from reuse.models import DeviceImport
-from reuse.services.intake import device_receive, devices_import, upload_store
+from reuse.services.intake import (
+    device_receive,
+    devices_import,
+    upload_plan,
+    upload_preview_refresh,
+    upload_recheck,
+    upload_store,
+)
 
-PREVIEW_ROWS = 500
 CARRIED_OVER = ("kind", "make", "model", "site", "lot", "source_department")  # "Save and add another"
 
 
@@ -99,7 +104,12 @@ def intake_upload(request):
 @role_required(IT)
 def intake_preview(request, token: str):
     record = get_object_or_404(
-        DeviceImport, token=token, uploaded_by=request.user, imported_at__isnull=True, content__isnull=False
+        DeviceImport.objects.defer("content", "plan"),
+        token=token,
+        uploaded_by=request.user,
+        imported_at__isnull=True,
+        content__isnull=False,
+        plan__isnull=False,
     )
     options = ImportOptionsForm(instance=record)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -110,30 +120,23 @@ def intake_preview(request, token: str):
     if action == "options":
         options = ImportOptionsForm(request.POST, instance=record)
         if options.is_valid():
-            options.save()
+            upload_recheck(record=options.save(commit=False))
             return redirect("reuse:intake-preview", token=record.token)
-    plan = plan_import(bytes(record.content), date_format=record.date_format, lot=record.lot)
     if action == "import":
-        done = _confirm(request, record, plan)
+        done = _confirm(request, record)
         if done:
             return done
-    # The first rows, then only rows with something to say: every problem is shown against its row.
-    rows = plan.rows[:PREVIEW_ROWS] + [r for r in plan.rows[PREVIEW_ROWS:] if r.errors][:PREVIEW_ROWS]
-    context = {
-        "record": record,
-        "plan": plan,
-        "options": options,
-        "rows": rows,
-        "errors": plan.errors,
-        "error_groups": plan.error_groups,
-        "row_lines": {row.line for row in rows},
-        "more_rows": len(plan.rows) - len(rows),
-    }
+        record.refresh_from_db(fields=["preview"])
+    # The summary stored at upload: the first rows, then only rows with something to say.
+    summary = record.preview
+    context = {"record": record, "plan": summary, "options": options, "row_lines": set(summary["row_lines"])}
     return render(request, "reuse/intake/preview.html", context)
 
 
-def _confirm(request, record, plan):
+def _confirm(request, record):
+    plan = upload_plan(record=DeviceImport.objects.get(pk=record.pk))
     if str(len(plan.to_create)) != request.POST.get("expected"):
+        upload_preview_refresh(record=record, plan=plan)
         messages.warning(
             request,
             "The check of this file changed since you looked at it (someone may have added "

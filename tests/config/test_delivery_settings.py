@@ -7,7 +7,13 @@ from tests.config.test_settings import manage
 
 KEY = "relay_test-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
 TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "CLIENT_REFERENCE_KEY": "c" * 40, "ALLOWED_HOSTS": "relay.example"}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x" * 50,
+    "CLIENT_REFERENCE_KEY": "c" * 40,
+    "AUDIT_KEY": "a" * 40,
+    "ALLOWED_HOSTS": "relay.example",
+}
 
 
 def test_production_refuses_the_console_backend_it_was_not_asked_for(tmp_path):

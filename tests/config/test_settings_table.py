@@ -14,10 +14,19 @@ from django.conf import settings
 BAD_VALUES = {
     "DEBUG": "maybe",
     "SECRET_KEY": "",  # with DEBUG off, as in BASE
+    "AUDIT_KEY": "too-short",
+    "AUDIT_KEY_ID": "key one",
+    "AUDIT_OLD_KEYS": "1=old",
     "SITE_URL": "https://relay.example/app",
     "ALLOWED_HOSTS": "https://relay.example",
     "CSRF_TRUSTED_ORIGINS": "relay.example",
     "BEHIND_HTTPS_PROXY": "sometimes",
+    "SSL_REDIRECT": "sometimes",
+    "HSTS_SECONDS": "-1",
+    "HSTS_INCLUDE_SUBDOMAINS": "maybe",
+    "HSTS_PRELOAD": "maybe",
+    "LOGIN_ADDRESS_FAILURE_LIMIT": "0",
+    "BORROWER_RETENTION_DAYS": "0",
     "PROXY_COUNT": "-1",
     "DATABASE_URL": "mysql://relay@db/relay",
     "REDIS_URL": "localhost:6379",
@@ -82,6 +91,7 @@ def base_env(tmp_path):
         "DEBUG": "0",
         "SECRET_KEY": "s" * 50,
         "CLIENT_REFERENCE_KEY": "c" * 40,
+        "AUDIT_KEY": "a" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'walk.sqlite3'}",
         "EMAIL_BACKEND": "console",
     }

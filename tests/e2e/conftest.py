@@ -30,10 +30,34 @@ def browser():
         browser.close()
 
 
+# Every page runs under Relay's Content Security Policy, as in production: a script, style or image the
+# policy blocks fails the test (the page would be broken for real users). Chromium reports each block as a
+# `securitypolicyviolation` event, collected here before any page script runs, and on the console.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const what = event.blockedURI || "inline";
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${what} on ${location.pathname}`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
+    violations += _reported(page.main_frame)
     context.close()
+    assert violations == [], "Content Security Policy violations:\n" + "\n".join(violations)
+
+
+def _reported(frame) -> list[str]:
+    try:
+        return frame.evaluate("window.__cspViolations || []")
+    except Exception:  # noqa: BLE001 - a frame that is navigating away has nothing to say
+        return []

@@ -37,6 +37,7 @@ def test_agreement_names_the_device_borrower_dates_terms_and_staff(lendable, bor
         extra_accessories=["Mouse"],
     )
     text, reader = read(build_loan_agreement(loan))
+    flat = " ".join(text.split())  # a long date may wrap onto the next line of its cell
     for expected in (
         "Rosa Clarke",
         borrower.card_number,
@@ -54,7 +55,7 @@ def test_agreement_names_the_device_borrower_dates_terms_and_staff(lendable, bor
         "Central Library",
         "Signed by Rosa Clarke",
     ):
-        assert expected in text, expected
+        assert expected in flat, expected
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1
     signature = Image.open(io.BytesIO(images[0].data))

@@ -117,3 +117,28 @@ def test_the_pdf_of_an_anonymised_handover_says_the_name_was_removed(branch, car
     text, _ = read(build_handover_agreement(handover))
     text = " ".join(text.split())
     assert "Derek Signer" not in text and "name removed under the retention schedule" in text
+
+
+def test_apply_retention_forgets_a_finished_request_contact_and_says_so(branch, carl, settings):
+    """The command the council runs walks matching's rule too: contact gone, erasure logged, run counted."""
+    from django.core.management import call_command
+
+    from core.models import AccessAction, RetentionRun
+    from core.privacy import accesses_of
+
+    settings.REQUEST_CONTACT_RETENTION_DAYS = 30
+    declined = submit(branch)
+    request_decline(request=declined, actor=carl, reason="Outside our remit")
+    CommunityRequest.objects.filter(pk=declined.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    recent = submit(branch)
+    request_decline(request=recent, actor=carl, reason="Outside our remit")
+
+    call_command("apply_retention")
+
+    declined.refresh_from_db()
+    recent.refresh_from_db()
+    assert declined.is_anonymised and (declined.contact_name, declined.contact_email) == ("", "")
+    assert not recent.is_anonymised and recent.contact_email
+    run = RetentionRun.objects.get(rule="request contacts")
+    assert (run.count, run.period_days, run.dry_run) == (1, 30, False)
+    assert accesses_of(declined).filter(action=AccessAction.ERASE).count() == 1

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from core.errors import DomainError
-from reuse.models import Certificate, ResetChecklist
+from reuse.models import Certificate, CertificateEntry, Device, ResetChecklist
 from reuse.services.certificates import certificate_issue, certificate_pdf
 from reuse.services.evidence import evidence_store
 from reuse.services.lifecycle import device_transition
@@ -230,3 +230,46 @@ def test_a_big_certificate_waits_for_the_worker_and_says_so(
     certificate.refresh_from_db()
     text = pdf_text(certificate.pdf.read())
     assert all(d.asset_tag in text for d in devices)
+
+
+def test_the_public_check_shows_what_was_certified_as_it_was_then(client, certified, alice, bob):
+    """Attack on the record: the device's description and drives changed after the certificate was issued
+    (a drive swapped, the model 'corrected'); the public check still shows what was certified."""
+    device = certified()
+    certificate = certificate_issue(devices=[device], actor=alice)
+    old_serials = [m.serial for m in device.media.all()]
+    Device.objects.filter(pk=device.pk).update(make="Acme", model="Replaced 9000", serial="NEWSERIAL99")
+    device.media.update(serial="SWAPPEDQQQQ")
+    body = client.get(f"/verify/{certificate.token}").content.decode()
+    assert "Latitude 5490" in body and "Replaced 9000" not in body and "Acme" not in body
+    assert "XYZ" in body and "ER99" not in body
+    assert all(serial[-4:] in body for serial in old_serials) and "QQQQ" not in body
+    assert "as it was on that day" in body
+
+
+def test_certificates_issued_before_snapshots_are_frozen_by_the_migration(certified, alice):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    certificate = certificate_issue(devices=[certified()], actor=alice)
+    CertificateEntry.objects.update(snapshot={})
+    apps = MigrationLoader(connection).project_state(("reuse", "0009_certificate_snapshot")).apps
+    importlib.import_module("reuse.migrations.0009_certificate_snapshot").freeze_existing(apps, None)
+    snapshot = CertificateEntry.objects.get(certificate=certificate).snapshot
+    assert snapshot["model"] == "Latitude 5490" and len(snapshot["media"]) == 2
+    assert snapshot["media"][0]["result"] == "Passed" and snapshot["serial"].endswith("1XYZ")
+
+
+def test_the_public_pages_are_rate_limited_for_the_public_not_for_staff(client, certified, alice):
+    device = certified()
+    certificate = certificate_issue(devices=[device], actor=alice)
+    for url in (f"/verify/{certificate.token}", f"/d/{device.asset_tag}"):
+        for _ in range(60):
+            assert client.get(url, REMOTE_ADDR="203.0.113.50").status_code == 200
+        refused = client.get(url, REMOTE_ADDR="203.0.113.50")
+        assert refused.status_code == 429 and refused["Retry-After"] == "60"
+        assert client.get(url, REMOTE_ADDR="203.0.113.51").status_code == 200
+    client.force_login(alice)
+    assert all(client.get(f"/d/{device.asset_tag}", REMOTE_ADDR="203.0.113.50").status_code == 302 for _ in range(5))

@@ -37,7 +37,7 @@ def test_upload_keeps_the_file_under_a_random_token_and_shows_a_preview(it_clien
     assert bytes(record.content) == native_csv([laptop(1), laptop(2)])
     page = it_client.get(response.url)
     assert page.status_code == 200
-    assert page.context["plan"].ok and len(page.context["plan"].to_create) == 2
+    assert page.context["plan"]["ok"] and page.context["plan"]["to_create"] == 2
     assert b"Import 2 devices at Civic Centre IT Depot" in page.content
     assert Device.objects.count() == 0
 
@@ -57,7 +57,7 @@ def test_confirming_imports_and_lands_on_the_inventory_of_that_import(it_client,
 def test_preview_lists_problems_and_offers_no_import(it_client, depot):
     preview = upload(it_client, native_csv([laptop(1), laptop(2, serial="6.37702E+15")]), depot).url
     page = it_client.get(preview)
-    assert page.context["errors"][0].line == 3
+    assert page.context["plan"]["error_groups"][0]["line"] == 3
     assert "Error: Check the import" in page.content.decode()
     assert b'value="import"' not in page.content
     assert it_client.post(preview, {"action": "import", "expected": "1"}).status_code == 200
@@ -66,11 +66,11 @@ def test_preview_lists_problems_and_offers_no_import(it_client, depot):
 
 def test_changing_the_date_format_rechecks_without_uploading_again(it_client, depot):
     preview = upload(it_client, fixture("assets-sample.csv"), depot, name="assets.csv").url
-    assert len(it_client.get(preview).context["errors"]) == 14
+    assert it_client.get(preview).context["plan"]["error_count"] == 14
     response = it_client.post(preview, {"action": "options", "site": depot.pk, "date_format": "us", "lot": "SNIPE-1"})
     assert response.status_code == 302
     page = it_client.get(preview)
-    assert page.context["errors"] == [] and len(page.context["plan"].to_create) == 22
+    assert page.context["plan"]["error_count"] == 0 and page.context["plan"]["to_create"] == 22
     it_client.post(preview, {"action": "import", "expected": "22"})
     assert Device.objects.filter(lot="SNIPE-1").count() == 22
 
@@ -146,7 +146,56 @@ def test_intake_is_in_the_menu_for_it_only(client, alice, carl):
 def test_preview_opens_the_options_when_dates_look_like_another_format(it_client, depot):
     preview = upload(it_client, fixture("assets-sample.csv"), depot, name="assets.csv").url
     page = it_client.get(preview)
-    assert page.context["plan"].wrong_date_format
+    assert page.context["plan"]["wrong_date_format"]
     assert '<details class="govuk-details" open>' in page.content.decode()
     other = upload(it_client, native_csv([laptop(1, serial="6.37702E+15")]), depot).url
     assert '<details class="govuk-details" open>' not in it_client.get(other).content.decode()
+
+
+def test_the_preview_reads_the_stored_plan_not_the_file(it_client, depot):
+    """Attack: a 19 MB CSV re-parsed on every preview view. The file is parsed once, at upload; a preview
+    reads the stored summary, so even a file that could no longer be read shows the same preview."""
+    preview = upload(it_client, native_csv([laptop(1), laptop(2)]), depot).url
+    record = DeviceImport.objects.get()
+    assert record.plan and record.preview["to_create"] == 2
+    DeviceImport.objects.filter(pk=record.pk).update(content=b"not,a,plan\n")  # were it parsed again, it would say so
+    page = it_client.get(preview)
+    assert page.context["plan"]["to_create"] == 2 and b"Import 2 devices" in page.content
+    it_client.post(preview, {"action": "import", "expected": "2"})
+    assert Device.objects.count() == 2
+    record.refresh_from_db()
+    assert record.content is None and record.plan is None and record.preview is None
+
+
+def test_a_device_added_since_the_upload_is_found_at_confirmation(it_client, depot, make_device):
+    preview = upload(it_client, native_csv([laptop(1), laptop(2)]), depot).url
+    make_device(serial="SN00002", make="Dell", model="Latitude 5490")
+    response = it_client.post(preview, {"action": "import", "expected": "2"})
+    assert response.status_code == 200 and response.context["plan"]["to_create"] == 1
+    assert Device.objects.count() == 1
+
+
+def test_unconfirmed_uploads_expire_on_the_hourly_clean_up(it_client, depot):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    from reuse.tasks import intake_uploads_expire
+
+    upload(it_client, native_csv([laptop(1)]), depot)
+    assert Schedule.objects.filter(func="reuse.tasks.intake_uploads_expire", schedule_type=Schedule.HOURLY).exists()
+    assert intake_uploads_expire() == 0
+    DeviceImport.objects.update(uploaded_at=timezone.now() - timedelta(days=2))
+    assert intake_uploads_expire() == 1
+    assert not DeviceImport.objects.exists()
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(it_client, depot, settings):
+    """Attack: a huge upload spooled to disk in full before the form's size check runs."""
+    settings.MAX_REQUEST_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("big.csv", b"Type,Make,Model\n" + b"laptop,Dell,X\n" * 90_000, content_type="text/csv")
+    response = it_client.post(reverse("reuse:intake"), {"file": big, "site": depot.pk, "date_format": "uk"})
+    assert response.status_code == 413
+    assert "larger than 1 MB" in response.content.decode()
+    assert not DeviceImport.objects.exists()

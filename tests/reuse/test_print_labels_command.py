@@ -132,6 +132,7 @@ def test_from_the_shell_exit_codes_and_messages(tmp_path, db):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
         "SECRET_KEY": "cli-test",
         "CLIENT_REFERENCE_KEY": "c" * 40,
+        "AUDIT_KEY": "a" * 40,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "localhost",
         "EMAIL_BACKEND": "console",

@@ -239,7 +239,13 @@ def test_command_exits_non_zero_without_a_traceback(tmp_path):
         [sys.executable, "manage.py", "import_wipe_log", str(tmp_path / "missing.log")],
         capture_output=True,
         text=True,
-        env={"SECRET_KEY": "x", "CLIENT_REFERENCE_KEY": "c" * 40, "PATH": "/usr/bin:/bin", "EMAIL_BACKEND": "console"},
+        env={
+            "SECRET_KEY": "x",
+            "CLIENT_REFERENCE_KEY": "c" * 40,
+            "AUDIT_KEY": "a" * 40,
+            "PATH": "/usr/bin:/bin",
+            "EMAIL_BACKEND": "console",
+        },
     )
     assert run.returncode == 1
     assert "Cannot read" in run.stderr and "Traceback" not in run.stderr
