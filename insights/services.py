@@ -6,6 +6,7 @@ It runs on a django-q2 schedule (OPEN_DATA_REFRESH_MINUTES) and when a coordinat
 """
 
 import datetime
+import string
 import time
 import zoneinfo
 from collections import Counter
@@ -120,7 +121,7 @@ def published_areas(areas: list[str]) -> dict[str, str]:
         if DISTRICT.match(key):
             published[area] = key
         elif key and named[key] >= AREA_NAMED_FROM:
-            published[area] = key.title()
+            published[area] = string.capwords(key)
         else:
             published[area] = OTHER_AREA
     return published
