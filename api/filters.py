@@ -5,6 +5,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 from api.problems import InvalidQuery
 from lending.models import Loan
+from matching.models import CommunityRequest, OrganisationKind, RequestStatus
 from reuse.models import Device, DeviceKind, DeviceStatus, Grade
 
 
@@ -56,3 +57,23 @@ class LoanFilter(django_filters.FilterSet):
 
     def by_open(self, queryset, name, value):
         return queryset.filter(closed_at__isnull=value == "true")
+
+
+class RequestFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=RequestStatus.choices, help_text="Repeat for several.")
+    organisation_type = django_filters.MultipleChoiceFilter(
+        field_name="organisation__kind", choices=OrganisationKind.choices, help_text="Repeat for several."
+    )
+    branch = django_filters.CharFilter(
+        field_name="collection_site__code", help_text="The code of the branch the group collects from."
+    )
+    submitted_after = django_filters.IsoDateTimeFilter(
+        field_name="submitted_at", lookup_expr="gte", help_text="Requests submitted at or after this."
+    )
+    submitted_before = django_filters.IsoDateTimeFilter(
+        field_name="submitted_at", lookup_expr="lt", help_text="Requests submitted before this."
+    )
+
+    class Meta:
+        model = CommunityRequest
+        fields: list[str] = []

@@ -1,11 +1,14 @@
-"""What the API says about devices, their custody events and wipes, loans and sites; and what it accepts
+"""What the API says about devices, their custody events and wipes, loans, community requests and sites;
+and what it accepts
 to register a device at intake (checked by the intake page's own form, so both refuse the same input)."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.roles import staff_name
 from lending.models import Loan
+from matching.models import Allocation, CommunityRequest, RequestLine
 from reuse.forms.intake import DeviceForm, medium_formset
 from reuse.models import CustodyEvent, Device, DeviceKind, Grade, SanitisationRecord, Site, StorageMedium, StorageType
 
@@ -241,3 +244,107 @@ class SiteSerializer(serializers.ModelSerializer):
         model = Site
         fields = ["code", "name", "kind", "active"]
         read_only_fields = fields
+
+
+class RequestLineSerializer(serializers.ModelSerializer):
+    accessibility = serializers.SerializerMethodField(
+        help_text="Accessibility needs, as the group wrote them: null unless your role reads request contacts."
+    )
+
+    class Meta:
+        model = RequestLine
+        fields = [
+            "id",
+            "kind",
+            "quantity",
+            "asked_quantity",
+            "min_ram_gb",
+            "min_storage_gb",
+            "webcam",
+            "updates_until",
+            "connectivity",
+            "setup_help",
+            "accessibility",
+        ]
+        read_only_fields = fields
+
+    def get_accessibility(self, line) -> str | None:
+        return line.accessibility if self.context.get("contacts") else None
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    line = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The request line it is for.")
+    device = serializers.SlugRelatedField(slug_field="asset_tag", read_only=True)
+    state = serializers.SerializerMethodField(help_text="reserved (set aside), handed_over or cancelled.")
+    handover = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "line", "device", "state", "created_at", "cancelled_at", "handover", "returned_at"]
+        read_only_fields = fields
+
+    def get_state(self, allocation) -> str:
+        if allocation.cancelled_at is not None:
+            return "cancelled"
+        return "handed_over" if allocation.handover_id is not None else "reserved"
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(source="contact_name", read_only=True)
+    email = serializers.CharField(source="contact_email", read_only=True)
+    phone = serializers.CharField(source="contact_phone", read_only=True)
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    type = serializers.CharField(source="kind", read_only=True)
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="This request in the API.")
+    organisation = OrganisationRefSerializer(read_only=True)
+    branch = serializers.SlugRelatedField(
+        source="collection_site", slug_field="code", read_only=True, help_text="The branch the group collects from."
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    served_groups = serializers.ListField(child=serializers.CharField(), read_only=True)
+    contact = serializers.SerializerMethodField(
+        help_text="Who to contact: null unless your role reads request contacts (coordinators). Every read is "
+        "logged; empty strings once forgotten under the retention schedule."
+    )
+    lines = RequestLineSerializer(many=True, read_only=True)
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CommunityRequest
+        fields = [
+            "reference",
+            "url",
+            "status",
+            "status_label",
+            "submitted_at",
+            "organisation",
+            "served_groups",
+            "people_count",
+            "area",
+            "in_area",
+            "branch",
+            "needed_by",
+            "tier",
+            "approved_at",
+            "finished_at",
+            "contact",
+            "lines",
+            "allocations",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, req) -> str:
+        path = reverse("api:request-detail", args=[req.reference])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, req) -> dict | None:
+        return ContactSerializer(req).data if self.context.get("contacts") else None

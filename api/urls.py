@@ -9,6 +9,7 @@ app_name = "api"
 router = SimpleRouter(trailing_slash=True)
 router.register("devices", views.DeviceViewSet, basename="device")
 router.register("loans", views.LoanViewSet, basename="loan")
+router.register("requests", views.RequestViewSet, basename="request")
 router.register("sites", views.SiteViewSet, basename="site")
 
 urlpatterns = [

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import DeviceFilter, LoanFilter
+from api.filters import DeviceFilter, LoanFilter, RequestFilter
 from api.pagination import EventCursor
 from api.permissions import TokenScopeAllows, role
 from api.problems import InvalidQuery
@@ -22,6 +22,7 @@ from api.serializers import (
     DeviceSerializer,
     EventSerializer,
     LoanSerializer,
+    RequestSerializer,
     SiteSerializer,
     WipeSerializer,
 )
@@ -32,6 +33,7 @@ from core.roles import COORDINATOR, DESK, IT
 from insights.datasets import DATASETS, LICENCE
 from insights.selectors import last_updated
 from lending.models import Loan
+from matching.models import REQUEST_READERS, Allocation, CommunityRequest, RequestLine, sees_request_contacts
 from reuse.models import Device, SanitisationRecord, Site, StorageMedium
 from reuse.services.intake import device_receive
 
@@ -163,6 +165,53 @@ class LoanViewSet(viewsets.ReadOnlyModelViewSet):
         loan = self.get_object()
         self._logged([loan], "API: loan")
         return Response(self.get_serializer(loan).data)
+
+
+@extend_schema(tags=["requests"])
+class RequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Community requests, with their lines and allocations: for coordinators and administrators (every
+    branch: coordinators match across the council). The contact's details and accessibility needs only for
+    coordinators, and each read of them is written to the personal-data access log."""
+
+    serializer_class = RequestSerializer
+    filterset_class = RequestFilter
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+
+    def get_permissions(self):
+        return [TokenScopeAllows(), role(*REQUEST_READERS)()]
+
+    def get_queryset(self):
+        return (
+            CommunityRequest.objects.visible_to(self.request.user)
+            .select_related("organisation", "collection_site")
+            .prefetch_related(
+                Prefetch("lines", RequestLine.objects.order_by("pk")),
+                Prefetch("allocations", Allocation.objects.select_related("device", "handover").order_by("pk")),
+            )
+        )
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), reference=str(self.kwargs["reference"]).strip().upper())
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "contacts": sees_request_contacts(self.request.user)}
+
+    def _logged(self, requests, what: str):
+        if sees_request_contacts(self.request.user):
+            log_access_many(actor=self.request.user, subjects=requests, channel=AccessChannel.API, what=what)
+
+    @extend_schema(summary="List community requests", description="Cursor-paginated, oldest first.")
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._logged(page, "API: request list")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(summary="Read one community request by its reference")
+    def retrieve(self, request, *args, **kwargs):
+        req = self.get_object()
+        self._logged([req], "API: request")
+        return Response(self.get_serializer(req).data)
 
 
 @extend_schema(tags=["sites"])

@@ -1,5 +1,6 @@
-"""The dashboard, every open-data endpoint and an API page of devices at 100,000 devices, each measured
-side by side with one `COUNT(*) ... GROUP BY` over the devices table (devices by type and status).
+"""The dashboard, every open-data endpoint and an API page of devices at 100,000 devices (and REQUESTS
+community requests, seeded with `seed_demo --requests`), each measured side by side with one
+`COUNT(*) ... GROUP BY` over the devices table (devices by type and status).
 
 Targets (issue 10): the dashboard and each open-data endpoint in at most 10 queries and no slower than
 1.5 times that GROUP BY; an API page of 100 devices in at most 5 queries. Medians of RUNS after a warm-up.
@@ -23,9 +24,11 @@ from api.services import api_token_create
 from core.roles import COORDINATOR, IT
 from insights.datasets import DATASETS
 from insights.services import figures_refresh
+from matching.models import CommunityRequest
 from reuse.models import Device
 
 DEVICES = 100_000
+REQUESTS = 1_000
 RUNS = 9
 LIMIT = "1.5 x GROUP BY, ≤ 10 queries"
 
@@ -75,7 +78,8 @@ def run(report):
     }
     missing = DEVICES - Device.objects.count()
     if missing > 0:
-        call_command("seed_demo", devices=missing, borrowers=0, requests=0, stdout=StringIO())
+        requests = max(0, REQUESTS - CommunityRequest.objects.count())
+        call_command("seed_demo", devices=missing, borrowers=0, requests=requests, stdout=StringIO())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     started = time.perf_counter()
@@ -90,7 +94,7 @@ def run(report):
     dashboard = fetch(coordinator, "/dashboard/")
     ms = median_ms(dashboard)
     report(
-        "dashboard (last 12 months, every site)",
+        f"dashboard (last 12 months, every site; {CommunityRequest.objects.count():,} requests)",
         ms,
         f"ms, {queries_of(dashboard)} queries, {ms / baseline:.2f} x",
         LIMIT,
@@ -113,3 +117,7 @@ def run(report):
     cursor = base64.urlsafe_b64encode(f"p={deep_pk}".encode()).decode()
     deep = fetch(Client(), f"/api/v1/devices/?page_size=100&cursor={cursor}", **headers)
     report("API: a page of 100 devices 99,850 deep", median_ms(deep), f"ms, {queries_of(deep)} queries", "≤ 5 queries")
+
+    token = api_token_create(user=user("bench-coordinator", COORDINATOR), name="Bench", scope="read")[1]
+    page = fetch(Client(), "/api/v1/requests/?page_size=100", HTTP_AUTHORIZATION=f"Bearer {token}")
+    report("API: first page of 100 requests (coordinator)", median_ms(page), f"ms, {queries_of(page)} queries")

@@ -3,7 +3,8 @@ CSV, JSON and a Frictionless Tabular Data Package (`datapackage.json`).
 
 Rows come from `insights.selectors` over `Scope()`, the same functions the dashboard calls, so a
 download and the dashboard agree by construction. Aggregate, non-personal figures only: any figure
-that counts residents or requests by area is suppressed below SUPPRESS_BELOW, shown as "<5".
+that counts residents or requests by area is suppressed below SUPPRESS_BELOW, shown as "<5", with the
+secondary suppression of `insights.suppression` so that no "<5" can be worked out from a published total.
 """
 
 import csv
@@ -17,10 +18,26 @@ from django.conf import settings
 
 from insights import selectors
 from insights.impact import FACTORS, SOURCE_NAME
+from insights.models import Outcome
 from insights.selectors import Scope
+from insights.suppression import SUPPRESS_BELOW, SUPPRESSED, WITHHELD, protect, published_total
+from matching.models import OrganisationKind
 
-SUPPRESS_BELOW = 5
-SUPPRESSED = f"<{SUPPRESS_BELOW}"
+# How the open data hides small counts, in words: the open-data page and datapackage.json both say it.
+SUPPRESSION_METHOD = (
+    f'Counts of requests or of people reached, by area, below {SUPPRESS_BELOW} are shown as "{SUPPRESSED}". '
+    "So that such a count cannot be worked out by subtracting the other figures from a total on the "
+    f'open-data page, further counts of the same group are withheld, smallest first, shown as "{WITHHELD}" '
+    f"(each of those is {SUPPRESS_BELOW} or more), until no hidden count can be worked out; where even that "
+    "is not enough, the total is withheld as well. The groups are: requests fulfilled, requests waiting, "
+    "the other requests (declined, withdrawn or closed), and people reached."
+)
+# The totals the open-data page publishes for requests, and the outcomes each one adds up.
+REQUEST_GROUPS = {
+    "fulfilled": (Outcome.FULFILLED,),
+    "waiting": (Outcome.WAITING,),
+    "other": (Outcome.DECLINED, Outcome.WITHDRAWN, Outcome.CLOSED),
+}
 LICENCE = {
     "name": "OGL-UK-3.0",
     "title": "Open Government Licence v3.0",
@@ -58,6 +75,8 @@ class Dataset:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[], list[dict]]
+    # Turns the rows into their published form (small counts and the cells hidden with them as markers).
+    suppress: Callable[[list[dict]], list[dict]] | None = None
 
     @property
     def has_suppression(self) -> bool:
@@ -65,7 +84,10 @@ class Dataset:
 
     def records(self) -> list[dict]:
         """The rows as published: months as YYYY-MM, decimals as text with their places, small counts "<5"."""
-        return [{column.name: _published(column, row[column.name]) for column in self.columns} for row in self.rows()]
+        rows = self.rows()
+        if self.suppress is not None:
+            rows = self.suppress(rows)
+        return [{column.name: _published(column, row[column.name]) for column in self.columns} for row in rows]
 
     def csv(self) -> str:
         buffer = io.StringIO()
@@ -78,7 +100,7 @@ class Dataset:
     def schema(self) -> dict:
         schema: dict = {"fields": [column.schema() for column in self.columns], "missingValues": [""]}
         if self.has_suppression:
-            schema["missingValues"].append(SUPPRESSED)
+            schema["missingValues"] += [SUPPRESSED, WITHHELD]
         return schema
 
     def resource(self, updated: datetime.datetime | None) -> dict:
@@ -93,6 +115,7 @@ class Dataset:
             "encoding": "utf-8",
             "licenses": [LICENCE],
             "last_updated": _iso(updated),
+            **({"suppression": SUPPRESSION_METHOD} if self.has_suppression else {}),
             "schema": self.schema(),
         }
 
@@ -102,6 +125,8 @@ class Dataset:
 
 
 def _published(column: Column, value):
+    if isinstance(value, str) and value in (SUPPRESSED, WITHHELD):
+        return value
     if column.type == "yearmonth":
         return f"{value:%Y-%m}"
     if column.suppressed and value < SUPPRESS_BELOW:
@@ -145,6 +170,80 @@ def _impact_by_month() -> list[dict]:
         }
         for row in selectors.impact_rows(Scope())
     ]
+
+
+def _requests_by_area() -> list[dict]:
+    return selectors.requests_by_area(Scope())
+
+
+def _protected(rows: list[dict], column: str, groups: dict[str, list[int]]) -> tuple[list[dict], dict[str, int | str]]:
+    """`rows` with `column` hidden as `insights.suppression` decides within each group of row indexes, and
+    each group's total as it may be published."""
+    out = [dict(row) for row in rows]
+    totals: dict[str, int | str] = {}
+    for name, indexes in groups.items():
+        values = [rows[i][column] for i in indexes]
+        protection = protect(values)
+        for position, index in enumerate(indexes):
+            marker = protection.marker(position)
+            if marker:
+                out[index][column] = marker
+        totals[name] = published_total(sum(values), protection)
+    return out, totals
+
+
+def _request_groups(rows: list[dict]) -> dict[str, list[int]]:
+    return {
+        name: [i for i, row in enumerate(rows) if row["outcome"] in outcomes]
+        for name, outcomes in REQUEST_GROUPS.items()
+    }
+
+
+def requests_published(rows: list[dict]) -> tuple[list[dict], dict[str, int | str]]:
+    """Requests by organisation type, area and outcome as published, and the totals the open-data page
+    may show beside them: received (all), fulfilled, waiting, and the rest. Pure: no database."""
+    published, totals = _protected(rows, "requests", _request_groups(rows))
+    whole = sum(row["requests"] for row in rows)
+    if any(isinstance(total, str) for total in totals.values()):  # the whole would give a withheld total away
+        totals["received"] = SUPPRESSED if whole < SUPPRESS_BELOW else WITHHELD
+    else:
+        totals["received"] = whole
+    return published, totals
+
+
+def people_published(rows: list[dict]) -> tuple[list[dict], int | str]:
+    """People reached by area as published, and the total the open-data page may show."""
+    published, totals = _protected(rows, "people_reached", {"people": list(range(len(rows)))})
+    return published, totals["people"]
+
+
+def _suppress_requests(rows: list[dict]) -> list[dict]:
+    return requests_published(rows)[0]
+
+
+def _suppress_people(rows: list[dict]) -> list[dict]:
+    return people_published(rows)[0]
+
+
+def _people_by_area() -> list[dict]:
+    return selectors.people_by_area(Scope())
+
+
+def headline_requests() -> dict[str, int | str]:
+    """The request figures of the open-data page: requests received, fulfilled and waiting, and people
+    reached; each a number, or a marker where publishing it would give a hidden count away."""
+    _rows, totals = requests_published(_requests_by_area())
+    _rows, people = people_published(_people_by_area())
+    return {**totals, "people_reached": people}
+
+
+AREA = Column(
+    "area",
+    "string",
+    "Area",
+    "The area the request serves: a postcode district (e.g. AN1), or a ward named by at least 5 requests; "
+    "'other' for any other area.",
+)
 
 
 DATASETS: dict[str, Dataset] = {
@@ -235,6 +334,53 @@ DATASETS: dict[str, Dataset] = {
             ),
             _impact_by_month,
         ),
+        Dataset(
+            "requests-by-area",
+            "Community requests by organisation type, area and outcome",
+            "Requests for devices from community organisations since the service began, by the type of "
+            "organisation, the area it serves and what became of the request (its outcome now). " + SUPPRESSION_METHOD,
+            (
+                Column(
+                    "organisation_type",
+                    "string",
+                    "Organisation type",
+                    ", ".join(OrganisationKind.values) + ".",
+                    values=tuple(OrganisationKind.values),
+                ),
+                AREA,
+                Column(
+                    "outcome",
+                    "string",
+                    "Outcome",
+                    "waiting (being checked, or approved and waiting for devices), fulfilled, declined, withdrawn "
+                    "or closed.",
+                    values=tuple(Outcome.values),
+                ),
+                Column("requests", "integer", "Requests", "How many requests.", "requests", suppressed=True),
+            ),
+            _requests_by_area,
+            _suppress_requests,
+        ),
+        Dataset(
+            "people-reached-by-area",
+            "People reached by area",
+            "How many people the devices handed over to community organisations reached, as the organisations "
+            "told us when we followed up (each handover's latest answer, once), by the area of the request. "
+            + SUPPRESSION_METHOD,
+            (
+                AREA,
+                Column(
+                    "people_reached",
+                    "integer",
+                    "People reached",
+                    "People the organisation said the devices reached.",
+                    "people",
+                    suppressed=True,
+                ),
+            ),
+            _people_by_area,
+            _suppress_people,
+        ),
     )
 }
 
@@ -247,8 +393,8 @@ def datapackage(updated: datetime.datetime | None) -> dict:
         "title": f"{settings.SERVICE_NAME}: device reuse figures from {settings.COUNCIL_NAME}",
         "description": (
             "Aggregate, non-personal figures about council devices given a second life: received, wiped, "
-            "lent, gifted, recycled; and their environmental impact. Counts of residents or requests by "
-            f'area below {SUPPRESS_BELOW} are shown as "{SUPPRESSED}".'
+            "lent, gifted, recycled; their environmental impact; and community groups' requests for them and "
+            "the people they reached. " + SUPPRESSION_METHOD
         ),
         "homepage": f"{settings.SITE_URL}/open-data/",
         "licenses": [LICENCE],

@@ -21,18 +21,40 @@ class Measure(models.TextChoices):
     FIRST_REUSE = "first_reuse", "Devices reused for the first time"
     # The same devices, with `bucket` the whole days from intake to that first reuse (for medians).
     REUSE_DAYS = "reuse_days", "Days from intake to first reuse"
+    # Community requests (matching), each row with `site` the request's collection branch, its
+    # organisation's type and its published area (`insights.services.published_area`):
+    # requests received in `month` (their submission), `category` their outcome now;
+    REQUESTS = "requests", "Requests received"
+    # requests completed in `month`;
+    REQUESTS_FULFILLED = "fulfilled", "Requests fulfilled"
+    # requests still open at the end of `month` (this month: now);
+    REQUESTS_WAITING = "waiting", "Requests waiting"
+    # people the handovers of `month` reached, from each handover's latest follow-up answer.
+    PEOPLE_REACHED = "people_reached", "People reached"
+
+
+class Outcome(models.TextChoices):
+    """What became of a request, as the figures name it."""
+
+    WAITING = "waiting", "Waiting (being checked or waiting for devices)"
+    FULFILLED = "fulfilled", "Fulfilled"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
 
 
 class Tally(models.Model):
     """How many of `measure` happened in `month` at `site`, for devices of `kind` (`category` says which
-    status; `bucket` holds the days of a REUSE_DAYS row)."""
+    status; `bucket` holds the days of a REUSE_DAYS row). Request rows say the `organisation_type` and
+    `area` instead of `kind`."""
 
     measure = models.CharField(max_length=20, choices=Measure.choices)
     month = models.DateField(help_text="The first day of the month, in the council's time zone.")
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("device type", max_length=10, blank=True)
     category = models.CharField(max_length=30, blank=True)
-    area = models.CharField(max_length=20, blank=True)
+    organisation_type = models.CharField(max_length=12, blank=True)
+    area = models.CharField(max_length=60, blank=True)
     bucket = models.IntegerField(default=0)
     value = models.PositiveIntegerField()
 

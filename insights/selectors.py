@@ -178,6 +178,55 @@ def impact_total(months: list[MonthImpact]) -> Impact:
     return sum((month.impact for month in months), NONE)
 
 
+# The dashboard's request figures, in the order it shows them: the name on the page and the measure.
+REQUEST_FLOW = (
+    ("received", Measure.REQUESTS),
+    ("fulfilled", Measure.REQUESTS_FULFILLED),
+    ("waiting", Measure.REQUESTS_WAITING),
+    ("people_reached", Measure.PEOPLE_REACHED),
+)
+
+
+@dataclass(frozen=True)
+class RequestMonth:
+    month: datetime.date
+    counts: dict[str, int]
+
+
+def request_flow(scope: Scope) -> list[RequestMonth]:
+    """Per month: requests received, fulfilled, waiting at the month's end (this month: now), and the
+    people the month's handovers reached. One query over the rollup."""
+    name_of = {measure: name for name, measure in REQUEST_FLOW}
+    base = Tally.objects.all() if scope.tallies is None else scope.tallies
+    rows = base.filter(measure__in=list(name_of)).values("month", "measure").annotate(n=Sum("value")).order_by()
+    counts: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(name_of.values(), 0))
+    for row in rows:
+        counts[row["month"]][name_of[row["measure"]]] = row["n"]
+    return [RequestMonth(month, dict(counts[month])) for month in _months(scope, counts)]
+
+
+def request_totals(flow: list[RequestMonth]) -> dict[str, int]:
+    """Received, fulfilled and people reached over the months; waiting as at the last of them."""
+    totals = {name: sum(month.counts[name] for month in flow) for name, _measure in REQUEST_FLOW}
+    totals["waiting"] = flow[-1].counts["waiting"] if flow else 0
+    return totals
+
+
+def requests_by_area(scope: Scope) -> list[dict]:
+    """Requests received by organisation type, published area and outcome now."""
+    rows = tallies(Measure.REQUESTS, scope, "organisation_type", "area", "category")
+    return [
+        {"organisation_type": r["organisation_type"], "area": r["area"], "outcome": r["category"], "requests": r["n"]}
+        for r in rows
+    ]
+
+
+def people_by_area(scope: Scope) -> list[dict]:
+    """People reached by the handovers, by the published area of their requests (areas with none left out)."""
+    rows = tallies(Measure.PEOPLE_REACHED, scope, "area")
+    return [{"area": r["area"], "people_reached": r["n"]} for r in rows if r["n"]]
+
+
 def last_updated() -> datetime.datetime | None:
     """When the figures were last recounted (None: never)."""
     return Publication.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
@@ -185,6 +234,7 @@ def last_updated() -> datetime.datetime | None:
 
 __all__ = [
     "FLOW",
+    "REQUEST_FLOW",
     "ROUTES",
     "Scope",
     "council_zone",
@@ -196,6 +246,10 @@ __all__ = [
     "median_of",
     "monthly_flow",
     "monthly_impact",
+    "people_by_area",
+    "request_flow",
+    "request_totals",
+    "requests_by_area",
     "reuse_delay",
     "routes",
     "status_entries",

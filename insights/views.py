@@ -17,7 +17,16 @@ from core.roles import COORDINATOR, role_required
 from core.tasks import on_commit_task
 from insights import selectors
 from insights.charts import bar_chart, row_chart, row_svg, svg
-from insights.datasets import DATASETS, LICENCE, SUPPRESS_BELOW, SUPPRESSED, datapackage
+from insights.datasets import (
+    DATASETS,
+    LICENCE,
+    SUPPRESS_BELOW,
+    SUPPRESSED,
+    SUPPRESSION_METHOD,
+    WITHHELD,
+    datapackage,
+    headline_requests,
+)
 from insights.filters import DashboardFilter
 from insights.impact import (
     DISPLACEMENT,
@@ -29,7 +38,7 @@ from insights.impact import (
     UNCOUNTED_KINDS,
 )
 from insights.models import Tally
-from insights.selectors import FLOW, Scope
+from insights.selectors import FLOW, REQUEST_FLOW, Scope
 from insights.services import month_of
 
 PUBLIC_RATE = "120/m"  # per address: downloads are cheap (the rollup), but not free
@@ -67,6 +76,7 @@ def dashboard_context(scope: Scope) -> dict:
         flow_charts.append((name, _svg(f"chart-{name}", bar_chart(f"Devices {name} per month", points)), rows))
     totals = selectors.flow_totals(flow)
     return {
+        **request_context(scope),
         "flow": flow,
         "totals": totals,
         "headline": [
@@ -108,6 +118,35 @@ def dashboard_context(scope: Scope) -> dict:
     }
 
 
+REQUEST_CHARTS = {
+    "received": ("Requests received", "Requests"),
+    "fulfilled": ("Requests fulfilled", "Requests"),
+    "waiting": ("Requests waiting at the end of the month", "Requests"),
+    "people_reached": ("People reached by the month's handovers", "People"),
+}
+
+
+def request_context(scope: Scope) -> dict:
+    """The community requests' charts: each with its numbers in a table beside it."""
+    flow = selectors.request_flow(scope)
+    charts = []
+    for name, _measure in REQUEST_FLOW:
+        title, unit = REQUEST_CHARTS[name]
+        points = [(_label(m.month), m.counts[name]) for m in flow]
+        rows = [(label, f"{n:,}") for label, n in points]
+        charts.append((name, title, unit, _svg(f"chart-requests-{name}", bar_chart(title, points)), rows))
+    totals = selectors.request_totals(flow)
+    return {
+        "request_charts": charts,
+        "request_headline": [
+            ("Requests received", totals["received"]),
+            ("Requests fulfilled", totals["fulfilled"]),
+            ("Waiting at the end", totals["waiting"]),
+            ("People reached", totals["people_reached"]),
+        ],
+    }
+
+
 @role_required(COORDINATOR)
 @require_GET
 def dashboard(request):
@@ -137,6 +176,9 @@ def open_data(request):
         "datasets": DATASETS.values(),
         "totals": selectors.flow_totals(flow),
         "impact": impact,
+        "requests": headline_requests(),
+        "suppression_method": SUPPRESSION_METHOD,
+        "withheld": WITHHELD,
         "updated": updated,
         "licence": LICENCE,
         "suppress_below": SUPPRESS_BELOW,

@@ -165,3 +165,48 @@ def notify(settings):
     settings.SMS_BACKEND = "notify"
     yield stub
     stub.stop()
+
+
+@pytest.fixture
+def community(branch, carl, dina, ready_device, alice):
+    """`community(outcome, *, area="AN2", kind="charity", people=None, site=branch, submitted=None)`: one
+    community request that ends as `outcome` (waiting, fulfilled, declined, withdrawn, closed), through
+    matching's services. A fulfilled one collects one laptop; with `people`, its 30-day follow-up is
+    answered with that many people reached. Each request comes from an organisation of its own."""
+    from matching.models import FollowUp
+    from matching.services.followups import follow_up_answer
+    from matching.services.requests import request_close, request_decline, request_submit, request_withdraw
+    from reuse.services.lifecycle import device_move
+    from tests.matching.support import allocate_all, approve, draft, hand_over, line
+
+    made = iter(range(1, 10_000))
+
+    def build(outcome="waiting", *, area="AN2", kind="charity", people=None, site=None, submitted=None, **fields):
+        site = site or branch
+        n = next(made)
+        fields.setdefault("organisation_name", f"Test Group {n}")
+        fields.setdefault("contact_name", f"Contact Person{n}")
+        fields.setdefault("contact_email", f"contact{n}@group{n}.example")
+        order = draft(site, area=area, organisation_kind=kind, charity_number="", lines=[line("laptop", 1)], **fields)
+        req = request_submit(draft=order, now=submitted)
+        if outcome == "waiting":
+            return req
+        if outcome == "declined":
+            return request_decline(request=req, actor=carl, reason="Outside what we can help with")
+        if outcome == "withdrawn":
+            return request_withdraw(request=req, reason="Found devices elsewhere")
+        approve(req, carl, in_area=True)
+        if outcome == "closed":
+            return request_close(request=req, actor=carl, reason="No longer needed")
+        device = ready_device(webcam=True, ram_gb=8, storage_gb=256)
+        device_move(device=device, site=site, actor=alice, reason="To the branch")
+        allocate_all(req, carl)
+        handover = hand_over(req, site, dina)
+        if people is not None:
+            follow_up = FollowUp.objects.filter(handover=handover).order_by("days").first()
+            follow_up_answer(follow_up=follow_up, people_reached=people, devices_in_use=1, devices_unneeded=0)
+        req.refresh_from_db()
+        assert req.status == "fulfilled", req.status
+        return req
+
+    return build

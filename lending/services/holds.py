@@ -18,6 +18,7 @@ from core.errors import DomainError
 from core.tasks import on_commit_task
 from lending.models import Borrower, Hold
 from lending.services.loans import due_date_for
+from lending.services.messages import message_channel
 from reuse.models import Device, Reservation, Site
 from reuse.services.reservations import reservation_open, reservation_release
 
@@ -91,7 +92,7 @@ def _offer(device_id: int) -> Hold | None:
     if updated != 1:
         raise IntegrityError("the hold changed while it was being offered")  # undoes the reservation
     hold.refresh_from_db()
-    if hold.borrower.email:
+    if message_channel(hold.borrower):  # by text or email; otherwise the desk's list says to phone them
         on_commit_task("lending.tasks.notify_hold", hold.pk)
     log.info("Device %s reserved for hold %s", device.pk, hold.pk)
     return hold

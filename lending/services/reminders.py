@@ -17,8 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.notify import NotifyError
-from core.sms import send_sms, sms_enabled
+from core.sms import send_sms
 from lending.models import Loan, Reminder
+from lending.services.messages import message_channel
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,7 @@ def reminders_send_due(*, today: datetime.date | None = None) -> int:
 
 def reminder_channel(loan: Loan) -> str | None:
     """How this borrower is reminded: by text if they prefer it and SMS is on, else by email if they have one."""
-    borrower = loan.borrower
-    if borrower.prefers_sms and sms_enabled():
-        return "sms"
-    return "email" if borrower.email else None
+    return message_channel(loan.borrower)
 
 
 def reminder_send(*, loan: Loan, kind: str, today: datetime.date) -> bool:

@@ -11,10 +11,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.roles import ADMIN, COORDINATOR, has_role
 from matching.models.organisations import Organisation
 from reuse.models import DeviceKind, Site
 
 __all__ = [
+    "CONTACT_READERS",
+    "REQUEST_READERS",
     "FINISHED_STATUSES",
     "MAX_LINES",
     "MAX_LINE_QUANTITY",
@@ -27,7 +30,18 @@ __all__ = [
     "RequestStatus",
     "ServedGroup",
     "Tier",
+    "sees_request_contacts",
 ]
+
+# Who reads community requests (every branch's: coordinators match across the council), and who of them
+# also reads the contact's details. Administrators keep the service running; they do not need to know
+# who asked (the admin site leaves contacts out too).
+REQUEST_READERS = (COORDINATOR, ADMIN)
+CONTACT_READERS = (COORDINATOR,)
+
+
+def sees_request_contacts(user) -> bool:
+    return has_role(user, *CONTACT_READERS)
 
 
 # Most devices of one type one request may ask for; a bigger need is several requests or a conversation.
@@ -87,6 +101,10 @@ class RequestQuerySet(models.QuerySet):
 
     def approved(self):
         return self.filter(status=RequestStatus.APPROVED)
+
+    def visible_to(self, user):
+        """The requests `user` may read: every one for coordinators and administrators, none for anyone else."""
+        return self if has_role(user, *REQUEST_READERS) else self.none()
 
 
 class CommunityRequest(models.Model):

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(lendable, borrower, issue, make_device):
+def published(lendable, borrower, issue, make_device, community):
+    community("fulfilled", people=9)
     make_device(kind="desktop")
     issue(lendable(), borrower)
     figures_refresh()

@@ -60,7 +60,7 @@ def test_signed_out_goes_to_sign_in(client, db):
 def test_every_chart_is_a_labelled_svg_beside_a_table(client, figures, carl):
     page = signed_in(client, carl).get(URL, {"start": "01/01/2026", "end": "31/03/2026"}).content.decode()
     charts = re.findall(r'<svg class="relay-chart"[^>]*aria-labelledby="([^"]+)"', page)
-    assert len(charts) == 10  # six flows, days to reuse, branches, e-waste, emissions
+    assert len(charts) == 14  # six flows, four request figures, days to reuse, branches, e-waste, emissions
     for labelled_by in charts:
         assert f'<title id="{labelled_by}">' in page
     assert "<script" not in page.split('id="main-content"', 1)[1].split("</main>", 1)[0]
