@@ -8,11 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from core.parallel import cpu_workers
 from reuse.models import DeviceStatus, parse_tags
 from reuse.services.labels import (
     calibration_render,
@@ -69,17 +67,17 @@ class Command(BaseCommand):
     def _render(self, template, printer, options) -> tuple[bytes, str]:
         if options["calibration"]:
             return calibration_render(template=template, printer=printer), f"a calibration page for {template.code}"
-        skip, workers = options["skip"], cpu_workers(settings.LABEL_RENDER_WORKERS)
+        skip = options["skip"]
         label_template_check(template)
         label_skip_check(template, skip)  # before looking at the selection: the likelier mistake
         if options["preprinted"] is not None:
             count = options["preprinted"]
-            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer, workers=workers)
+            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer)
             return pdf, f"{count:,} pre-printed labels on {sheets} sheet(s) of {template.code}"
         items = label_selection(
             tags=parse_tags(options["tags"] or ""), status=options["status"] or "", everything=options["all"]
         )
-        pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer, workers=workers)
+        pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer)
         return pdf, f"{len(items):,} labels on {sheets} sheet(s) of {template.code}"
 
     def _write(self, out: Path, pdf: bytes) -> None:
