@@ -11,6 +11,7 @@ Nothing here touches the database or imports WeasyPrint unless a calibration pag
 `print_labels` starts quickly.
 """
 
+import functools
 import io
 import math
 import zlib
@@ -53,6 +54,7 @@ class Line:
         return self.size * (TAG_LEADING if self.bold else SMALL_LEADING) / PT_PER_MM
 
 
+@functools.lru_cache(maxsize=8192)
 def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
     widths = HELVETICA_BOLD if bold else HELVETICA
     return sum(widths[byte] for byte in _encode(text)) / 1000 * size / PT_PER_MM
@@ -78,7 +80,8 @@ def wrap(text: str, width_mm: float, size: float, *, bold: bool = False) -> list
     return lines
 
 
-def _fitted(text: str, width_mm: float, size: float, *, bold: bool = False, max_lines: int = 1) -> list[Line]:
+@functools.lru_cache(maxsize=4096)
+def _fitted(text: str, width_mm: float, size: float, *, bold: bool = False, max_lines: int = 1) -> tuple[Line, ...]:
     """`text` at `size`, shrunk (not below MIN_PT) and then wrapped onto at most `max_lines` lines to fit."""
     while True:
         lines = wrap(text, width_mm, size, bold=bold)
@@ -90,7 +93,7 @@ def _fitted(text: str, width_mm: float, size: float, *, bold: bool = False, max_
         size = max(MIN_PT, size * width_mm / widest if one_line else size - 0.25)
     if len(lines) > max_lines:  # at the smallest size and still too long: keep it all, on one more line each
         lines = wrap(text, width_mm, size, bold=bold)
-    return [Line(line, bold, size) for line in lines]
+    return tuple(Line(line, bold, size) for line in lines)
 
 
 def label_lines(layout: LabelLayout, texts: dict[str, str], width_mm: float, height_mm: float) -> list[Line]:
