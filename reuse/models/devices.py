@@ -195,6 +195,8 @@ class Device(models.Model):
             models.Index(fields=["status", "site"]),
             models.Index(fields=["kind", "status"]),
             models.Index(fields=["serial"]),
+            # The inventory's commonest filter (ready laptops with at least so much RAM), counted from the index.
+            models.Index(fields=["status", "kind", "ram_gb"], name="device_status_kind_ram"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DeviceStatus.values), name="device_status_valid"),

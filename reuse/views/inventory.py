@@ -8,7 +8,8 @@ administrators) get the bulk actions; moving devices between sites is IT's job.
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,9 @@ from reuse.models import Device, DeviceImport, Site
 from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
+# Beyond this many matches the list says "more than 10,000" instead of counting them all (a COUNT(*)
+# over 130,000 rows on every page view); the pages up to there can still be reached.
+COUNT_LIMIT = 10_000
 COLUMNS = [  # sort parameter, heading, numeric
     ("tag", "Asset tag", False),
     ("model", "Device", False),
@@ -93,6 +97,29 @@ LISTED_FIELDS = [
 ]  # what a table row shows: the page query loads nothing else
 
 
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most COUNT_LIMIT + 1 rows: exact up to the limit, `capped` past it."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    def page(self, number) -> Page:
+        # A whole page even at the limit: the rows are fetched by offset, not cut at the count.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return _Page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+class _Page(Page):
+    def end_index(self) -> int:
+        return self.start_index() + len(self) - 1 if len(self) else 0
+
+
 def _bulk_action_urls() -> dict:
     """Bulk actions other pages carry out: the selected ids are posted to them as `device`."""
     return {"batch": reverse("reuse:sanitisation-batch"), "labels": reverse("reuse:label-print")}
@@ -126,7 +153,7 @@ def device_list(request):
     devices = Device.objects.visible_to(request.user).select_related("site").only(*LISTED_FIELDS)
     device_filter = DeviceFilter(request.GET or None, queryset=devices, sites=sites)
     per_page = _per_page(request.GET.get("per_page"))
-    page = Paginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
+    page = BoundedPaginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
     can_act = has_role(request.user, IT, ADMIN)
     intake = (
         device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() else None
@@ -136,6 +163,7 @@ def device_list(request):
         "page": page,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
+        "count_limit": COUNT_LIMIT,
         "columns": _columns(request.GET.get("sort", "")),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "can_act": can_act,

@@ -1,0 +1,117 @@
+"""The inventory search's indexes: substring search on the asset tag, serial and model without reading
+every row.
+
+The search means what it always meant: every word is part of the asset tag, serial or model (any case),
+or is the whole council asset number. On PostgreSQL, trigram GIN indexes (pg_trgm) on the upper-cased
+columns serve Django's own `icontains` as it is. SQLite has no such index, so a trigram FTS5 table
+(`reuse_device_search`, its content read from the devices table, kept in step by triggers) answers the
+words of three characters or more; shorter words, which no trigram index can answer, scan as before.
+
+Django rebuilds a SQLite table to alter it, and the triggers go with the old table: `search_index_ensure`
+runs after every migrate and puts them back (rebuilding the index when they were missing).
+"""
+
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+FTS_TABLE = "reuse_device_search"
+COLUMNS = ("asset_tag", "serial", "model")
+TRIGGER_PREFIX = "reuse_device_search_"
+# A trigram index finds a substring of at least three characters.
+MIN_INDEXED = 3
+
+_cols = ", ".join(COLUMNS)
+_new = ", ".join(f"new.{c}" for c in COLUMNS)
+_old = ", ".join(f"old.{c}" for c in COLUMNS)
+SQLITE_TRIGGERS = {
+    f"{TRIGGER_PREFIX}insert": f"AFTER INSERT ON reuse_device BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
+    f"{TRIGGER_PREFIX}delete": f"AFTER DELETE ON reuse_device BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); END",
+    f"{TRIGGER_PREFIX}update": f"AFTER UPDATE OF {_cols} ON reuse_device BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_cols}) VALUES ('delete', old.id, {_old}); "
+    f"INSERT INTO {FTS_TABLE}(rowid, {_cols}) VALUES (new.id, {_new}); END",
+}
+POSTGRESQL_INDEXES = [
+    *(
+        f"CREATE INDEX IF NOT EXISTS reuse_device_{column}_trgm ON reuse_device "
+        f"USING gin (UPPER({column}::text) gin_trgm_ops)"
+        for column in COLUMNS
+    ),
+    "CREATE INDEX IF NOT EXISTS reuse_device_council_no_upper ON reuse_device (UPPER(council_asset_number::text))",
+]
+
+
+def search_index_create(schema_editor) -> None:
+    """Create the search indexes for this database (a migration's forward step)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for sql in POSTGRESQL_INDEXES:
+            schema_editor.execute(sql)
+    elif vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_cols}, "
+            "content='reuse_device', content_rowid='id', tokenize='trigram')"
+        )
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS reuse_device_council_no_upper ON reuse_device (UPPER(council_asset_number))"
+        )
+        _sqlite_triggers(schema_editor.connection, rebuild=True)
+
+
+def search_index_drop(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for column in COLUMNS:
+            schema_editor.execute(f"DROP INDEX IF EXISTS reuse_device_{column}_trgm")
+        schema_editor.execute("DROP INDEX IF EXISTS reuse_device_council_no_upper")
+    elif vendor == "sqlite":
+        schema_editor.execute("DROP INDEX IF EXISTS reuse_device_council_no_upper")
+        for name in SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+def _sqlite_triggers(connection, *, rebuild: bool = False) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
+        if not cursor.fetchone():
+            return  # not migrated this far yet
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [TRIGGER_PREFIX + "%"])
+        present = {name for (name,) in cursor.fetchall()}
+        for name, body in SQLITE_TRIGGERS.items():
+            if name not in present:
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+                rebuild = True
+        if rebuild:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def search_index_ensure(using: str = "default", **kwargs) -> None:
+    """After every migrate: on SQLite, put back any trigger a table rebuild dropped, and rebuild the index then."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        _sqlite_triggers(connection)
+
+
+def word_matches(word: str, *, using: str) -> Q:
+    """Devices where `word` is part of the asset tag, serial or model (any case), or is the whole council
+    asset number."""
+    if connections[using].vendor == "sqlite" and len(word) >= MIN_INDEXED:
+        # One subquery, both halves on an index (an OR with a LIKE beside it would read every row again).
+        # UPPER() and LIKE both fold ASCII letters only, so this is `iexact` exactly.
+        phrase = '"' + word.replace('"', '""') + '"'
+        found = RawSQL(  # noqa: S611 - the word is a parameter
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            "UNION SELECT id FROM reuse_device WHERE UPPER(council_asset_number) = UPPER(%s)",
+            [phrase, word],
+        )
+        return Q(pk__in=found)
+    return (
+        Q(asset_tag__icontains=word)
+        | Q(serial__icontains=word)
+        | Q(model__icontains=word)
+        | Q(council_asset_number__iexact=word)
+    )
