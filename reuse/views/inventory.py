@@ -9,11 +9,11 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.utils.functional import cached_property
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 

@@ -112,7 +112,7 @@ def test_triggers_a_table_rebuild_dropped_are_put_back_and_the_index_rebuilt(cat
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_postgresql_has_the_trigram_indexes():
+def test_postgresql_has_the_trigram_indexes(db):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'reuse_device' AND indexname LIKE %s", ["%trgm"]
