@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.forms import MAX_ID, BoundedDateField
 from reuse.models import Device, DeviceImport, DeviceKind, DeviceStatus, Grade
-from reuse.models.search import word_matches
+from reuse.models.search import search_words
 
 RAM_CHOICES = [(n, f"{n} GB or more") for n in (2, 4, 8, 16, 32)]
 STORAGE_CHOICES = [(n, f"{n} GB or more") for n in (32, 64, 128, 256, 512)] + [(1000, "1 TB or more")]
@@ -113,9 +113,7 @@ class DeviceFilter(django_filters.FilterSet):
         comparison costs less than a substring scan on a 100,000-row table. Each word is answered from an
         index where the database has one (`reuse.models.search`).
         """
-        for word in value.split()[:5]:
-            queryset = queryset.filter(word_matches(word, using=queryset.db))
-        return queryset
+        return search_words(queryset, value.split()[:5])
 
     def at_least(self, queryset, name, value):
         return queryset.filter(**{f"{name}__gte": int(value)})

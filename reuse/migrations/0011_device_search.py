@@ -1,5 +1,5 @@
 # The inventory search's indexes (reuse.models.search): pg_trgm GIN indexes on PostgreSQL, a trigram FTS5
-# table kept by triggers on SQLite; and a composite index for the commonest filter, on both.
+# table kept by triggers on SQLite; and the composite indexes the inventory's pages walk, on both.
 
 from django.db import migrations, models
 
@@ -24,8 +24,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
+            model_name="device", index=models.Index(fields=["status", "asset_tag"], name="device_status_tag")
+        ),
+        migrations.AddIndex(
             model_name="device",
-            index=models.Index(fields=["status", "kind", "ram_gb"], name="device_status_kind_ram"),
+            index=models.Index(fields=["status", "kind", "asset_tag"], name="device_status_kind_tag"),
+        ),
+        migrations.AddIndex(
+            model_name="device", index=models.Index(fields=["status", "serial"], name="device_status_serial")
         ),
         migrations.RunPython(create, drop),
     ]

@@ -12,8 +12,8 @@ runs after every migrate and puts them back (rebuilding the index when they were
 """
 
 from django.db import connections
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, IntegerField, Q
+from django.db.models.expressions import ExpressionWrapper, RawSQL
 
 FTS_TABLE = "reuse_device_search"
 COLUMNS = ("asset_tag", "serial", "model")
@@ -104,17 +104,25 @@ def search_index_ensure(using: str = "default", **kwargs) -> None:
         _sqlite_triggers(connection)
 
 
-def word_matches(word: str, *, using: str) -> Q:
-    """Devices where `word` is part of the asset tag, serial or model (any case), or is the whole council
-    asset number."""
-    if connections[using].vendor == "sqlite" and len(word) >= MIN_INDEXED:
-        # One subquery, both halves on an index (an OR with a LIKE beside it would read every row again).
-        # UPPER() and LIKE both fold ASCII letters only, so this is `iexact` exactly.
-        phrase = '"' + word.replace('"', '""') + '"'
-        return Q(pk__in=RawSQL(MATCHING_IDS, [phrase, word]))  # noqa: S611 - the word is a parameter
-    return (
-        Q(asset_tag__icontains=word)
-        | Q(serial__icontains=word)
-        | Q(model__icontains=word)
-        | Q(council_asset_number__iexact=word)
-    )
+def search_words(queryset, words: list[str]):
+    """`queryset` narrowed to devices matching every word: each word part of the asset tag, serial or model
+    (any case), or the whole council asset number."""
+    sqlite = connections[queryset.db].vendor == "sqlite"
+    if sqlite:
+        # The id compared as `id + 0`, so SQLite does not drive the query from the (large, unordered) list
+        # of matches but walks its status/tag index in page order and looks each id up in the list.
+        queryset = queryset.alias(search_id=ExpressionWrapper(F("pk") + 0, output_field=IntegerField()))
+    for word in words:
+        if sqlite and len(word) >= MIN_INDEXED:
+            # One subquery, both halves on an index (an OR with a LIKE beside it would read every row again).
+            # UPPER() and LIKE both fold ASCII letters only, so this is `iexact` exactly.
+            phrase = '"' + word.replace('"', '""') + '"'
+            queryset = queryset.filter(search_id__in=RawSQL(MATCHING_IDS, [phrase, word]))  # noqa: S611
+        else:
+            queryset = queryset.filter(
+                Q(asset_tag__icontains=word)
+                | Q(serial__icontains=word)
+                | Q(model__icontains=word)
+                | Q(council_asset_number__iexact=word)
+            )
+    return queryset
