@@ -8,7 +8,7 @@ administrators) get the bulk actions; moving devices between sites is IT's job.
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +26,10 @@ from reuse.models import Device, DeviceImport, Site
 from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
-# Beyond this many matches the list says "more than 10,000" instead of counting them all (a COUNT(*)
-# over 130,000 rows on every page view); the pages up to there can still be reached.
-COUNT_LIMIT = 10_000
+# Beyond this many matches the list says "more than 1,000" instead of counting them all (a COUNT(*)
+# over 130,000 rows on every page view); the pages past it are still reached with "Next".
+COUNT_LIMIT = 1_000
+MAX_PAGE = 100_000
 COLUMNS = [  # sort parameter, heading, numeric
     ("tag", "Asset tag", False),
     ("model", "Device", False),
@@ -108,6 +109,17 @@ class BoundedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > COUNT_LIMIT
 
+    def validate_number(self, number) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not a whole number.") from None
+        if not 1 <= number <= MAX_PAGE:
+            raise EmptyPage("That page is out of range.")
+        return number
+
     def page(self, number) -> Page:
         # A whole page even at the limit: the rows are fetched by offset, not cut at the count.
         number = self.validate_number(number)
@@ -116,6 +128,10 @@ class BoundedPaginator(Paginator):
 
 
 class _Page(Page):
+    def has_next(self) -> bool:
+        # Past the count's limit, a full page may have another after it.
+        return len(self) == self.paginator.per_page if self.paginator.capped else super().has_next()
+
     def end_index(self) -> int:
         return self.start_index() + len(self) - 1 if len(self) else 0
 

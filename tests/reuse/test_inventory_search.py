@@ -126,13 +126,17 @@ def test_postgresql_has_the_trigram_indexes(db):
 
 def test_a_long_list_says_more_than_the_limit_instead_of_counting(client, alice, many_devices, monkeypatch):
     monkeypatch.setattr("reuse.views.inventory.COUNT_LIMIT", 30)
-    many_devices(45)
+    many_devices(60)
     client.force_login(alice)
     response = client.get("/devices/?per_page=25")
-    body = response.content.decode()
-    assert "More than 30 devices" in body
+    assert "More than 30 devices" in response.content.decode()
     assert len(tags(response)) == 25
-    assert len(tags(client.get("/devices/?per_page=25&page=2"))) == 20
+    assert 'rel="next"' in response.content.decode()
+    second = client.get("/devices/?per_page=25&page=2")
+    assert len(tags(second)) == 25 and 'rel="next"' in second.content.decode()
+    third = client.get("/devices/?per_page=25&page=3")  # past the count's limit: still reached
+    assert len(tags(third)) == 10 and 'rel="next"' not in third.content.decode()
+    assert client.get("/devices/?per_page=25&page=99999999999999999999").status_code == 200
 
 
 def test_a_list_under_the_limit_is_counted_exactly(client, alice, many_devices):
