@@ -4,6 +4,5 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = "API: tokens for other systems"
-
-    def ready(self):
-        from api import schema  # noqa: F401 - registers the Bearer token scheme with drf-spectacular
+    # The Bearer token scheme is registered with drf-spectacular where the schema is served (api/urls.py),
+    # not here: importing drf-spectacular costs every command (print_labels, migrate) most of a second.

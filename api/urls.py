@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from api import docs, views
+from api import docs, schema, views  # noqa: F401 - schema registers the Bearer token scheme before the schema is made
 
 app_name = "api"
 

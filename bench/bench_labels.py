@@ -1,12 +1,16 @@
 """QR labels: 1,000 labels on Avery L7160 from the command line (target under 4 s, under 300 MB).
 
-Times `call_command("print_labels", ...)` in this process, first with no QR codes cached (each is
-encoded once and kept), then again; then runs the real command as a subprocess to measure memory,
-and decodes every code of the PDF to check it is the right device's, inside its label cell.
+Times `call_command("print_labels", ...)` in this process, first with no QR codes kept (each is
+encoded once and kept), then again; decodes every code of the PDF to check it is the right device's,
+inside its label cell; then runs the real command as a new process (start-up included, with its memory),
+beside the same sheet drawn by reportlab in a new process of its own (`reportlab_labels.py`), the
+yardstick: print_labels should take no longer.
 """
 
+import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,43 +21,20 @@ from pathlib import Path
 from django.core.management import call_command
 
 from reuse.models import Device, LabelCode, LabelTemplate
+from reuse.services.labels import cached_codes, finder_line, label_items_for_tags
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 1000
+RUNS = 3  # new-process runs of each side, alternated, median taken (the machine is shared)
 
-# Runs the command, sampling the memory of it and its forked renderers every 20 ms.
+# Runs the command once and reports its exit code, wall time, peak memory and CPU time (one process: nothing
+# is forked). On a shared machine the CPU time is the steadier figure.
 MEASURE = r"""
-import os, resource, subprocess, sys, threading, time
-def tree(root):
-    kids = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            ppid = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
-        except OSError:
-            continue
-        kids.setdefault(ppid, []).append(int(pid))
-    todo, found = [root], []
-    while todo:
-        pid = todo.pop(); found.append(pid); todo += kids.get(pid, [])
-    return found
-def pss(pids):
-    total = 0
-    for pid in pids:
-        try:
-            for line in open(f"/proc/{pid}/smaps_rollup"):
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+import resource, subprocess, sys, time
 started = time.perf_counter()
-child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-peak = 0
-while child.poll() is None:
-    peak = max(peak, pss(tree(child.pid)))
-    time.sleep(0.02)
-elapsed = time.perf_counter() - started
-print(child.returncode, elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, peak)
+code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(code, time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -97,19 +78,63 @@ def _subprocess_figures(report, tags: list[str], folder: Path) -> None:
         .splitlines()[-1]
     )
     command = [*manage, "print_labels", "--template", "L7160", "--out", str(folder / "sub.pdf"), "--tags", own]
-    for label in ("first print", "reprint"):
-        out = subprocess.run(
-            [sys.executable, "-c", MEASURE, *command],
-            env={**env, "PYTHONPATH": str(ROOT)},
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()
-        code, elapsed, max_rss_kb, peak_pss_kb = int(out[0]), float(out[1]), int(out[2]), int(out[3])
-        assert code == 0
-        report(f"print_labels as a new process, {label} (start-up included)", elapsed, "s")
-        report(f"  peak memory of the largest process ({label})", max_rss_kb / 1024, "MB RSS", "< 300 MB")
-        report(f"  peak memory of it and its renderers together ({label})", peak_pss_kb / 1024, "MB PSS", "< 300 MB")
+    reference = [sys.executable, str(ROOT / "bench" / "reportlab_labels.py"), str(_reference_job(tags, folder))]
+    measure = lambda argv: _measured(argv, env)  # noqa: E731
+    first = measure(command)
+    report("print_labels as a new process, first print (start-up included)", first[0], "s")
+    report("  peak memory of the process (first print)", first[1] / 1024, "MB RSS", "< 300 MB")
+    ours, theirs = [], []
+    for _ in range(RUNS):
+        ours.append(measure(command))
+        theirs.append(measure([*reference, str(folder / "reportlab.pdf")]))
+    mine, yardstick = statistics.median(r[0] for r in ours), statistics.median(r[0] for r in theirs)
+    report(f"print_labels as a new process, reprint (start-up included), median of {RUNS}", mine, "s")
+    report("  peak memory of the process (reprint)", max(r[1] for r in ours) / 1024, "MB RSS", "< 300 MB")
+    report(f"the same sheet drawn with reportlab as a new process, median of {RUNS}", yardstick, "s")
+    report("  its PDF size", (folder / "reportlab.pdf").stat().st_size / 1024, "KB")
+    report("print_labels (reprint) / reportlab", mine / yardstick, "x", "≤ 1 x")
+    cpu_mine, cpu_theirs = statistics.median(r[2] for r in ours), statistics.median(r[2] for r in theirs)
+    report("  CPU time: print_labels (reprint) / reportlab", cpu_mine, f"s / {cpu_theirs:.2f} s", "")
+    report("  CPU ratio", cpu_mine / cpu_theirs, "x", "≤ 1 x")
+
+
+def _measured(argv: list[str], env: dict) -> tuple[float, int, float]:
+    """(wall seconds, peak RSS in KB, CPU seconds) of `argv` run as a new process."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert int(out[0]) == 0
+    return float(out[1]), int(out[2]), float(out[3])
+
+
+def _reference_job(tags: list[str], folder: Path) -> Path:
+    """The labels for reportlab to draw: the geometry, each label's lines and its kept code's rectangles."""
+    from django.conf import settings
+
+    template = LabelTemplate.objects.get(code="L7160")
+    layout = template.layout()
+    items = label_items_for_tags(tags)
+    codes = cached_codes([item.url for item in items])
+    fixed = [settings.SERVICE_NAME, settings.COUNCIL_NAME]
+
+    def rects(path: bytes) -> list:
+        size, ops = path.decode().split("\n", 1)
+        numbers = [int(n) for n in ops.replace(" re", "").split()]
+        return [int(size), [numbers[i : i + 4] for i in range(0, len(numbers), 4)]]
+
+    job = {
+        "layout": {name: getattr(layout, name) for name in layout.__dataclass_fields__},
+        "labels": [
+            {"tag": i.tag, "lines": [*fixed, i.detail, finder_line()], "code": rects(codes[i.url])} for i in items
+        ],
+    }
+    path = folder / "reference.json"
+    path.write_text(json.dumps(job))
+    return path
 
 
 def run(report):

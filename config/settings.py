@@ -188,11 +188,10 @@ RELAY_COUNTER_MODEL = "reuse.Counter"
 
 # QR labels: batches of more than LABELS_SYNC_SHEETS sheets are printed by a background task; no one
 # batch may hold more than LABELS_MAX_BATCH labels. Finished batches' PDFs are deleted after
-# LABEL_JOB_KEEP_DAYS. `print_labels` renders on LABEL_RENDER_WORKERS processes (default: one per core).
+# LABEL_JOB_KEEP_DAYS.
 LABELS_SYNC_SHEETS = env_int("LABELS_SYNC_SHEETS", 2, minimum=1, maximum=100)
 LABELS_MAX_BATCH = env_int("LABELS_MAX_BATCH", 10_000, minimum=1, maximum=100_000)
 LABEL_JOB_KEEP_DAYS = env_int("LABEL_JOB_KEEP_DAYS", 30, minimum=1, maximum=3650)
-LABEL_RENDER_WORKERS = env_int("LABEL_RENDER_WORKERS", 0, minimum=0, maximum=64)  # 0: one per CPU core
 # The inventory hands its selection to the label page as one `device` field per device: allow a full batch.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = max(1000, LABELS_MAX_BATCH + 100)
 

@@ -5,7 +5,6 @@ WeasyPrint may only read `data:` URIs, Relay's own static files and images hande
 on, another server.
 """
 
-import io
 import mimetypes
 from pathlib import Path
 
@@ -54,19 +53,3 @@ def html_to_pdf(html: str, images: dict[str, bytes] | None = None) -> bytes:
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context))
-
-
-def join_pdfs(pdfs: list[bytes]) -> bytes:
-    """One PDF holding the pages of `pdfs` in order (batches rendered in parts, or in parallel)."""
-    if len(pdfs) == 1:
-        return pdfs[0]
-    from pypdf import PdfReader, PdfWriter
-
-    # Cloning the first and adding the others' pages is a quarter quicker than appending each in turn.
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs[0])))
-    for pdf in pdfs[1:]:
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            writer.add_page(page)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()

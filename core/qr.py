@@ -11,10 +11,17 @@ import base64
 import io
 
 import qrcode
-from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
 FIXED_MASK = 2
+
+
+def qr_modules(data: str) -> list[list[bool]]:
+    """The code for `data` as rows of modules (True: dark), the 4-module quiet zone included."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=FIXED_MASK)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()
 
 
 def qr_matrix_png(data: str, *, mode: str = "1") -> bytes:
@@ -24,10 +31,9 @@ def qr_matrix_png(data: str, *, mode: str = "1") -> bytes:
     image to RGB and encodes it twice more, but embeds a grey one as it is (and DeviceGray black
     prints as black toner alone, not a mix of colours).
     """
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=4, mask_pattern=FIXED_MASK)
-    code.add_data(data)
-    code.make(fit=True)
-    matrix = code.get_matrix()  # includes the border
+    from PIL import Image  # only here: label sheets draw the modules themselves, and start quicker without it
+
+    matrix = qr_modules(data)
     size = len(matrix)
     image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
     if mode == "1":

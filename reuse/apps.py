@@ -14,3 +14,7 @@ class ReuseConfig(AppConfig):
         from reuse import receivers
 
         post_migrate.connect(receivers.ensure_reuse_schedules, sender=self, dispatch_uid="reuse-schedules")
+        from reuse.models.search import search_index_ensure
+
+        # A SQLite table rebuild (Django's way to alter a column) drops the search index's triggers.
+        post_migrate.connect(search_index_ensure, sender=self, dispatch_uid="reuse-search-index")

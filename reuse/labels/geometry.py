@@ -172,8 +172,9 @@ def label_layout(template, *, offset_x=0, offset_y=0, tag_length: int = 10) -> L
     t = template
     width, height, padding = _mm(t.label_width_mm), _mm(t.label_height_mm), _mm(t.padding_mm)
     inner_w, inner_h = width - 2 * padding, height - 2 * padding
-    small_lines = (2 if t.show_service_name else 0) + (1 if t.show_type_model else 0)
-    has_text = bool(t.show_tag or small_lines)
+    # The service and council, the type and model, and the finder's line ("Found this? Call ...").
+    small_lines = (2 if t.show_service_name else 0) + (1 if t.show_type_model else 0) + 1
+    has_text = True
 
     def tag_size(text_width: float) -> float:
         return _clamp(text_width / (tag_length * TAG_EM) * PT_PER_MM, TAG_PT) if t.show_tag else 0.0
@@ -184,8 +185,9 @@ def label_layout(template, *, offset_x=0, offset_y=0, tag_length: int = 10) -> L
     # Beside: the code fills the height, up to half the width; the text takes the rest.
     qr_beside = min(inner_h, inner_w / 2) if has_text else min(inner_w, inner_h)
     text_beside = inner_w - qr_beside - GAP_MM
-    # Under: the text spans the width; the code takes the height the text leaves.
-    tag_under = tag_size(inner_w)
+    # Under: the text spans the width; the code takes the height the text leaves (the tag no bigger than
+    # 12 pt there, so four small lines under it still leave the code most of the label).
+    tag_under = min(tag_size(inner_w), 12.0)
     small_under = small_size(tag_under)
     text_h = tag_under / PT_PER_MM * 1.2 + small_lines * small_under / PT_PER_MM * 1.25
     qr_under = min(inner_w, inner_h - text_h - GAP_MM / 2)

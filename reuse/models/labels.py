@@ -266,10 +266,11 @@ class PreprintedTag(models.Model):
 
 
 class LabelCode(models.Model):
-    """A QR code already encoded, keyed by the URL it holds (so a new SITE_URL encodes afresh)."""
+    """A QR code encoded once, when its tag was issued, keyed by the URL it holds (so a new SITE_URL
+    encodes afresh): the code's modules as PDF path operators (`reuse.labels.pdf.qr_path`)."""
 
     url = models.CharField(max_length=255, unique=True)
-    png = models.BinaryField()
+    path = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

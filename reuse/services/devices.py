@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.numbering import allocate_references
+from core.tasks import on_commit_task
 from reuse.models import Device, PreprintedTag, Site, asset_tag_from_scan
 from reuse.services.lifecycle import FIRST_STATUS, append_event
 from reuse.services.support import support_table
@@ -62,4 +63,6 @@ def device_register(*, actor, site: Site, reason: str = "Received from council I
         if claimed != 1:
             raise DomainError("tag_already_used", TAG_USED.format(tag=tag), tag=tag)
     append_event(device=device, to_status=FIRST_STATUS, from_status="", actor=actor, site=site, reason=reason)
+    if not supplied:  # a pre-printed label's code was made when it was printed
+        on_commit_task("reuse.tasks.label_code_issue", device.pk)
     return device

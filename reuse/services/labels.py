@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.tasks import on_commit_task
 from reuse.labels.geometry import geometry_problems
-from reuse.labels.pdf import LabelItem, render_calibration, render_labels, sheet_count
+from reuse.labels.pdf import LabelItem, draw_labels, qr_path, render_calibration, sheet_count
 from reuse.models import (
     Device,
     DeviceKind,
@@ -45,19 +45,47 @@ def _batches(seq: Sequence, size: int) -> list[Sequence]:
 
 
 def cached_codes(urls: Sequence[str]) -> dict[str, bytes]:
-    """The QR PNGs already encoded for these URLs (encoding one takes ~1 ms; reading it back, microseconds)."""
+    """The QR codes already encoded for these URLs, as `qr_path` made them, by URL."""
     found: dict[str, bytes] = {}
     for batch in _batches(list(dict.fromkeys(urls)), DB_BATCH):
-        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "png")
-        found.update((url, bytes(png)) for url, png in rows)  # PostgreSQL hands back memoryviews
+        rows = LabelCode.objects.filter(url__in=batch).values_list("url", "path")
+        found.update((url, bytes(path)) for url, path in rows)  # PostgreSQL hands back memoryviews
     return found
 
 
-def keep_codes(fresh: dict[str, bytes]) -> None:
+def label_code_encode(url: str) -> bytes:
+    """Encode one label's QR code (about a millisecond): the only place labels' codes are made."""
+    from core.qr import qr_modules
+
+    return qr_path(qr_modules(url))
+
+
+def label_codes_keep(urls: Iterable[str]) -> dict[str, bytes]:
+    """Every code for `urls`, by URL: those already kept read back, the others encoded now and kept.
+
+    Called when tags are issued (a device registered, pre-printed tags allocated), so printing finds
+    them ready; a tag issued in bulk (a CSV import, demo data) has its code made at its first print.
+    """
+    urls = list(dict.fromkeys(urls))
+    codes = cached_codes(urls)
+    fresh = {url: label_code_encode(url) for url in urls if url not in codes}
     # Another batch may have encoded the same URL meanwhile; the codes are identical, so either row will do.
     LabelCode.objects.bulk_create(
-        [LabelCode(url=url, png=png) for url, png in fresh.items()], batch_size=DB_BATCH, ignore_conflicts=True
+        [LabelCode(url=url, path=path) for url, path in fresh.items()], batch_size=DB_BATCH, ignore_conflicts=True
     )
+    return {**codes, **fresh}
+
+
+def label_code_issue(*, device_id: int) -> None:
+    """Encode and keep the code for a newly registered device's label (the worker, after the commit)."""
+    tag = Device.objects.filter(pk=device_id).values_list("asset_tag", flat=True).first()
+    if tag:
+        label_codes_keep([label_url(tag)])
+
+
+def finder_line() -> str:
+    """What every label tells whoever finds the device, the number held together on one line."""
+    return "Found this? " + f"Call {settings.COUNCIL_PHONE}".replace(" ", "\u00a0")
 
 
 def _render(
@@ -66,21 +94,21 @@ def _render(
     items: Sequence[LabelItem],
     skip: int,
     printer: Printer | None,
-    workers: int,
     on_progress=None,
 ) -> tuple[bytes, int]:
-    """Draw the labels with the QR codes already encoded, and keep the ones encoded for this batch."""
-    pdf, sheets, fresh = render_labels(
-        template=template,
+    """Draw the labels, with the codes kept since their tags were issued (any missing encoded and kept)."""
+    layout = template.layout(printer, tag_length=max([10, *(len(item.tag) for item in items)]))
+    return draw_labels(
+        layout=layout,
         items=items,
-        codes=cached_codes([i.url for i in items]),
+        codes=label_codes_keep(item.url for item in items),
         skip=skip,
-        printer=printer,
-        workers=workers,
+        service=settings.SERVICE_NAME,
+        council=settings.COUNCIL_NAME,
+        finder=finder_line(),
+        title=f"Asset labels on {template.code}",
         on_progress=on_progress,
     )
-    keep_codes(fresh)
-    return pdf, sheets
 
 
 def _active_named(queryset, field: str, value: str, *, code: str, what: str, plural: str):
@@ -206,11 +234,10 @@ def labels_render(
     items: Sequence[LabelItem],
     skip: int = 0,
     printer: Printer | None = None,
-    workers: int = 1,
 ) -> tuple[bytes, int]:
     """The PDF for `items`, checked first. Returns (pdf, sheets)."""
     _check_batch(template, skip, len(items))
-    return _render(template=template, items=items, skip=skip, printer=printer, workers=workers)
+    return _render(template=template, items=items, skip=skip, printer=printer)
 
 
 def calibration_render(*, template: LabelTemplate, printer: Printer | None = None) -> bytes:
@@ -284,6 +311,7 @@ def preprinted_tags_create(*, count: int, actor) -> list[str]:
     _check_count(count)
     tags = allocate_asset_tags(count)
     PreprintedTag.objects.bulk_create([PreprintedTag(asset_tag=tag, created_by=actor) for tag in tags])
+    label_codes_keep(label_url(tag) for tag in tags)
     return tags
 
 
@@ -305,7 +333,7 @@ def preprinted_print(
 
 
 def preprinted_render(
-    *, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None, actor=None, workers: int = 1
+    *, count: int, template: LabelTemplate, skip: int = 0, printer: Printer | None = None, actor=None
 ) -> tuple[bytes, int]:
     """Allocate `count` tags and return their labels' PDF at once (the command line). All or nothing."""
     _check_count(count)
@@ -313,7 +341,7 @@ def preprinted_render(
     with transaction.atomic():
         tags = preprinted_tags_create(count=count, actor=actor)
         items = [LabelItem(tag=tag, url=label_url(tag)) for tag in tags]
-        return labels_render(template=template, items=items, skip=skip, printer=printer, workers=workers)
+        return labels_render(template=template, items=items, skip=skip, printer=printer)
 
 
 def label_job_run(*, job_id: int) -> LabelJob | None:
@@ -337,7 +365,6 @@ def label_job_run(*, job_id: int) -> LabelJob | None:
             items=items,
             skip=job.skip,
             printer=job.printer,
-            workers=1,
             on_progress=lambda done: LabelJob.objects.filter(pk=job_id).update(progress=done),
         )
         job.file.save(f"labels-{job.template.code}-{job_id}.pdf", ContentFile(pdf), save=False)

@@ -8,11 +8,12 @@ administrators) get the bulk actions; moving devices between sites is IT's job.
 import csv
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,10 @@ from reuse.models import Device, DeviceImport, Site
 from reuse.services.inventory import devices_move
 
 PAGE_SIZES = (25, 50, 100, 200)
+# Beyond this many matches the list says "more than 1,000" instead of counting them all (a COUNT(*)
+# over 130,000 rows on every page view); the pages past it are still reached with "Next".
+COUNT_LIMIT = 1_000
+MAX_PAGE = 100_000
 COLUMNS = [  # sort parameter, heading, numeric
     ("tag", "Asset tag", False),
     ("model", "Device", False),
@@ -93,6 +98,44 @@ LISTED_FIELDS = [
 ]  # what a table row shows: the page query loads nothing else
 
 
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most COUNT_LIMIT + 1 rows: exact up to the limit, `capped` past it."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    def validate_number(self, number) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not a whole number.") from None
+        if not 1 <= number <= MAX_PAGE:
+            raise EmptyPage("That page is out of range.")
+        return number
+
+    def page(self, number) -> Page:
+        # A whole page even at the limit: the rows are fetched by offset, not cut at the count.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return _Page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+class _Page(Page):
+    def has_next(self) -> bool:
+        # Past the count's limit, a full page may have another after it.
+        return len(self) == self.paginator.per_page if self.paginator.capped else super().has_next()
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self) - 1 if len(self) else 0
+
+
 def _bulk_action_urls() -> dict:
     """Bulk actions other pages carry out: the selected ids are posted to them as `device`."""
     return {"batch": reverse("reuse:sanitisation-batch"), "labels": reverse("reuse:label-print")}
@@ -126,7 +169,7 @@ def device_list(request):
     devices = Device.objects.visible_to(request.user).select_related("site").only(*LISTED_FIELDS)
     device_filter = DeviceFilter(request.GET or None, queryset=devices, sites=sites)
     per_page = _per_page(request.GET.get("per_page"))
-    page = Paginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
+    page = BoundedPaginator(device_filter.qs, per_page).get_page(request.GET.get("page"))
     can_act = has_role(request.user, IT, ADMIN)
     intake = (
         device_filter.form.cleaned_data.get("intake") if device_filter.is_bound and device_filter.is_valid() else None
@@ -136,6 +179,7 @@ def device_list(request):
         "page": page,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
+        "count_limit": COUNT_LIMIT,
         "columns": _columns(request.GET.get("sort", "")),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "can_act": can_act,

@@ -141,3 +141,26 @@ def test_staff_scanning_a_spare_label_are_offered_to_register_it(page, alice):
     page.goto(f"/d/{tag}")
     expect(page.get_by_role("heading", name="This label is not yet attached to a device")).to_be_visible()
     assert_accessible(page, "labels-unclaimed")
+
+
+def test_a_finder_sees_the_number_to_call_as_a_link(page, alice, depot, settings):
+    settings.COUNCIL_PHONE = "01234 567890"
+    device = received_devices(1, depot, alice)[0]
+    page.goto(f"/d/{device.asset_tag}")
+    call = page.get_by_role("link", name="01234 567890")
+    expect(call).to_have_attribute("href", "tel:01234567890")
+    assert_accessible(page, "labels-finder")
+
+
+def test_a_printed_sheet_tells_the_finder_what_to_do(page, alice, depot, settings):
+    settings.COUNCIL_PHONE = "01234 567890"
+    devices = received_devices(3, depot, alice)
+    sign_in(page, "alice")
+    page.goto("/devices/labels/")
+    page.get_by_label("Asset tags").fill(", ".join(d.asset_tag for d in devices))
+    page.get_by_label("Avery L7160 (21 per sheet, 63.5 x 38.1 mm)").check()
+    pdf = download(page, lambda: page.get_by_role("button", name="Print labels").click())
+    assert " ".join(pdf_text(pdf).replace("\xa0", " ").split()).count("Found this? Call 01234 567890") == 3
+    assert_codes_in_cells(
+        pdf, LabelTemplate.objects.get(code="L7160"), [d.label_url for d in sorted(devices, key=lambda d: d.asset_tag)]
+    )

@@ -23,13 +23,13 @@ def job(many_devices, l7160, depot_printer, alice, media_root):
 def test_the_task_renders_the_pdf_and_reports_progress(job, l7160, monkeypatch):
     monkeypatch.setattr(label_pdf, "PART_SHEETS", 1)
     seen = []
-    real = label_pdf.html_to_pdf
+    real = label_pdf._draw_sheet
 
-    def spy(*part):
+    def spy(*sheet, **fixed):
         seen.append(LabelJob.objects.get(pk=job.pk).progress)
-        return real(*part)
+        return real(*sheet, **fixed)
 
-    monkeypatch.setattr(label_pdf, "html_to_pdf", spy)
+    monkeypatch.setattr(label_pdf, "_draw_sheet", spy)
     label_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert seen == [0, 17, 38]  # after each sheet: 21 positions less the 4 skipped, then 21 more
@@ -71,10 +71,10 @@ def test_a_job_whose_template_was_broken_meanwhile_fails_with_a_reason(job):
 
 
 def test_an_unexpected_error_fails_the_job_without_leaking_details(job, monkeypatch):
-    def explode(*part):
+    def explode(*sheet, **fixed):
         raise RuntimeError("/secret/path went wrong")
 
-    monkeypatch.setattr(label_pdf, "html_to_pdf", explode)
+    monkeypatch.setattr(label_pdf, "_draw_sheet", explode)
     label_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed"

@@ -46,3 +46,27 @@ def test_staff_without_a_role_get_the_public_page(client, make_device, nobody):
     assert "This device belongs to" in body and device.asset_tag in body
     for private in ("SN-SECRET-456", "Latitude", f"/devices/{device.asset_tag}/"):
         assert private not in body
+
+
+def test_the_finders_phone_number_is_a_tel_link(client, make_device, settings):
+    """A finder reading the page on the phone that scanned the label can call with one tap."""
+    from html.parser import HTMLParser
+
+    settings.COUNCIL_PHONE = "01234 567890"
+    device = make_device()
+    links: list[tuple[str, str]] = []
+
+    class Links(HTMLParser):
+        href = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.href = dict(attrs).get("href")
+
+        def handle_data(self, data):
+            if self.href is not None:
+                links.append((self.href, data.strip()))
+                self.href = None
+
+    Links().feed(client.get(f"/d/{device.asset_tag}").content.decode())
+    assert ("tel:01234567890", "01234 567890") in links

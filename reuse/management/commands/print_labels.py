@@ -8,11 +8,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
-from core.parallel import cpu_workers
 from reuse.models import DeviceStatus, parse_tags
 from reuse.services.labels import (
     calibration_render,
@@ -28,6 +26,9 @@ from reuse.services.labels import (
 
 class Command(BaseCommand):
     help = "Write a PDF of QR asset labels for the chosen devices, on the chosen label size."
+    # The system checks import every URL and view (WeasyPrint with them): a second of start-up for a
+    # command that needs none of it. `manage.py check` and every other command still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--template", required=True, metavar="CODE", help="Label size code, e.g. L7160")
@@ -69,17 +70,17 @@ class Command(BaseCommand):
     def _render(self, template, printer, options) -> tuple[bytes, str]:
         if options["calibration"]:
             return calibration_render(template=template, printer=printer), f"a calibration page for {template.code}"
-        skip, workers = options["skip"], cpu_workers(settings.LABEL_RENDER_WORKERS)
+        skip = options["skip"]
         label_template_check(template)
         label_skip_check(template, skip)  # before looking at the selection: the likelier mistake
         if options["preprinted"] is not None:
             count = options["preprinted"]
-            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer, workers=workers)
+            pdf, sheets = preprinted_render(count=count, template=template, skip=skip, printer=printer)
             return pdf, f"{count:,} pre-printed labels on {sheets} sheet(s) of {template.code}"
         items = label_selection(
             tags=parse_tags(options["tags"] or ""), status=options["status"] or "", everything=options["all"]
         )
-        pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer, workers=workers)
+        pdf, sheets = labels_render(template=template, items=items, skip=skip, printer=printer)
         return pdf, f"{len(items):,} labels on {sheets} sheet(s) of {template.code}"
 
     def _write(self, out: Path, pdf: bytes) -> None:
