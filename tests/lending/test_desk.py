@@ -395,3 +395,16 @@ def test_the_desk_offers_exactly_the_connectivity_the_loan_service_accepts(
     assert not Loan.objects.filter(device=device).exists()
     loan = issue(device, borrower, connectivity=[last_day])
     assert [link.item for link in loan.connectivity.all()] == [last_day]
+
+
+def test_loans_filter_state_any_includes_returned_and_lost_loans(desk, lendable, make_borrower, issue, branch, dina):
+    from lending.services.loans import loan_mark_lost, loan_return
+
+    returned = loan_return(loan=issue(lendable(), make_borrower()), actor=dina, site=branch)
+    lost = loan_mark_lost(loan=issue(lendable(), make_borrower()), actor=dina, site=branch)
+    open_loan = issue(lendable(), make_borrower())
+    body = desk.get("/loans/", {"state": "", "site": "", "kind": "", "tag": ""}).content.decode()
+    assert "3 loans" in body
+    for loan in (returned, lost, open_loan):
+        assert f'href="/loans/{loan.pk}/"' in body
+    assert "1 loan<" in desk.get("/loans/").content.decode()  # the first visit: what is out now
