@@ -180,8 +180,11 @@ def _uuids(value: str) -> list[uuid.UUID]:
 
 @role_required(DESK)
 def loan_lost_view(request, pk):
-    loans = Loan.objects.at_desks_of(request.user).open().select_related("device", "borrower", "site")
+    loans = Loan.objects.at_desks_of(request.user).select_related("device", "borrower", "site")
     loan = get_object_or_404(loans, pk=pk)
+    if not loan.is_open:  # Back after reporting it, or the form sent twice: the loan, not a dead end
+        messages.info(request, f"This loan ended on {loan.closed_at:%-d %B %Y}.")
+        return redirect(loan)
     form = LostForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

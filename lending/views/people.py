@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
@@ -19,6 +20,7 @@ from lending.views.desk import SEARCH_SESSION_KEY, _int, desk_branch_or_404, des
 from reuse.models import Site
 
 BORROWERS_PER_PAGE = 50
+NEW_CARD_SESSION_KEY = "lending:new-card"
 
 
 def borrower_by_key(key) -> Borrower:
@@ -59,12 +61,16 @@ def borrower_new(request, code):
     """Register a borrower. Reached from the desk with an unknown card, which arrives pre-filled by POST."""
     branch = desk_branch_or_404(request.user, code)
     device_id = _int(request.POST.get("device") or request.GET.get("device"))
-    starting = request.method == "POST" and "start" in request.POST
+    if request.method == "POST" and "start" in request.POST:
+        # The unknown card, kept in the session (never the URL) for the form the redirect shows.
+        request.session[NEW_CARD_SESSION_KEY] = request.POST.get("card_number", "")[:30]
+        url = reverse("lending:borrower-new", args=[branch.code])
+        return redirect(f"{url}?device={device_id}" if device_id else url)
+    card = request.session.pop(NEW_CARD_SESSION_KEY, "") if request.method == "GET" else ""
     form = BorrowerForm(
-        None if starting or request.method != "POST" else request.POST,
-        initial={"card_number": request.POST.get("card_number", "")} if starting else None,
+        request.POST if request.method == "POST" else None, initial={"card_number": card} if card else None
     )
-    if request.method == "POST" and not starting and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             borrower = borrower_create(actor=request.user, **form.cleaned_data)
         except DomainError as error:

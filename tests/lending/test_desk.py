@@ -214,8 +214,12 @@ def test_issuing_emails_the_agreement_pdf(desk, lendable, borrower, branch, djan
 def test_register_a_borrower_from_an_unknown_card(desk, lendable, branch):
     device = lendable()
     start = desk.post(
-        f"/desk/{branch.code}/borrowers/new/", {"start": "1", "card_number": "20417555555555", "device": device.pk}
+        f"/desk/{branch.code}/borrowers/new/",
+        {"start": "1", "card_number": "20417555555555", "device": device.pk},
+        follow=True,
     )
+    # Post, redirect, get: the card waits in the session, never in the URL; Back leaves no resubmission.
+    assert start.redirect_chain == [(f"/desk/{branch.code}/borrowers/new/?device={device.pk}", 302)]
     assert 'value="20417555555555"' in start.content.decode() and "There is a problem" not in start.content.decode()
     response = desk.post(
         f"/desk/{branch.code}/borrowers/new/",

@@ -75,3 +75,12 @@ def test_parallel_returns_make_one_return_and_one_event(lendable, borrower, issu
         assert {r.code for r in refused} == {"loan_closed"}
     assert loan.device.events.filter(to_status="received", reason__startswith="Returned").count() == 1
     assert LoanChange.objects.filter(loan=loan, kind="returned").count() == 1
+
+
+def test_back_after_reporting_a_loss_lands_on_the_loan(desk, lendable, borrower, issue):
+    loan = issue(lendable(), borrower)
+    desk.post(f"/loans/{loan.pk}/lost/", {"confirm": "on"})
+    again = desk.post(f"/loans/{loan.pk}/lost/", {"confirm": "on"}, follow=True)
+    assert again.redirect_chain == [(f"/loans/{loan.pk}/", 302)] and "This loan ended on" in again.content.decode()
+    assert desk.get(f"/loans/{loan.pk}/lost/").status_code == 302
+    assert loan.device.events.filter(to_status="lost").count() == 1
