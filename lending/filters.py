@@ -1,5 +1,3 @@
-import datetime
-
 import django_filters
 from django.utils import timezone
 
@@ -47,17 +45,6 @@ class LoanFilter(django_filters.FilterSet):
         return queryset.filter(device__asset_tag__icontains=value.strip())
 
 
-# An offered hold is "expiring" when its collect-by day is today or tomorrow: phone them now.
-HOLD_EXPIRING_DAYS = 1
-
-
-def expiring_holds(queryset, today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    return queryset.filter(
-        status=Hold.Status.OFFERED, collect_by__lte=today + datetime.timedelta(days=HOLD_EXPIRING_DAYS)
-    )
-
-
 class HoldFilter(django_filters.FilterSet):
     """Waiting-list places by state and branch; "expiring" is an offered device's last days to collect."""
 
@@ -83,6 +70,6 @@ class HoldFilter(django_filters.FilterSet):
         return {
             "waiting": queryset.filter(status=Hold.Status.WAITING),
             "offered": queryset.filter(status=Hold.Status.OFFERED),
-            "expiring": expiring_holds(queryset),
+            "expiring": queryset.expiring(),
             "closed": queryset.exclude(status__in=Hold.LIVE),
         }.get(value, queryset)

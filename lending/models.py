@@ -209,6 +209,15 @@ class AtDesksQuerySet(models.QuerySet):
         return self.filter(site__in=Site.objects.desks_for(user))
 
 
+class HoldQuerySet(AtDesksQuerySet):
+    # An offered hold is "expiring" when its collect-by day is today or tomorrow: phone them now.
+    EXPIRING_DAYS = 1
+
+    def expiring(self, today: datetime.date | None = None):
+        last = (today or timezone.localdate()) + datetime.timedelta(days=self.EXPIRING_DAYS)
+        return self.filter(status=HoldStatus.OFFERED, collect_by__lte=last)
+
+
 class LoanQuerySet(AtDesksQuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
@@ -514,7 +523,7 @@ class Hold(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     loan = models.OneToOneField(Loan, null=True, blank=True, on_delete=models.SET_NULL, related_name="hold")
 
-    objects = AtDesksQuerySet.as_manager()
+    objects = HoldQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from lending.filters import expiring_holds
 from lending.models import ConnectivityItem, Hold, Loan
 from reuse.models import Device, DeviceKind
 
@@ -60,7 +59,7 @@ def desk_day(branches) -> list[dict]:
                 "due_today": loans.due_on(today).count(),
                 "overdue": loans.overdue(today).count(),
                 "ready_to_collect": offered.count(),
-                "expiring": expiring_holds(offered, today).count(),
+                "expiring": offered.expiring(today).count(),
             }
         )
     return rows

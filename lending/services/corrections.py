@@ -45,7 +45,7 @@ def _undo(*, loan: Loan, actor, reason: str, token: uuid.UUID) -> Loan:
     if not reason.strip():
         raise DomainError("reason_missing", "Say why the renewal is being undone.")
     renewal = loan.undoable_renewal
-    if renewal is None:
+    if renewal is None or renewal.due_after is None:
         raise DomainError("nothing_to_undo", "This loan has no renewal left to undo.")
     updated = Loan.objects.filter(
         pk=loan.pk, closed_at__isnull=True, renewals=loan.renewals, due_date=renewal.due_after
