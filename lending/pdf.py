@@ -35,7 +35,7 @@ def build_loan_agreement(loan: Loan) -> bytes:
 
 
 # The two printers a desk has: an 80 mm receipt printer and an ordinary A4 one.
-SLIP_LAYOUTS = {"receipt": "80mm 200mm", "a4": "A4"}
+SLIP_LAYOUTS = {"receipt": "80mm 150mm", "a4": "A4"}
 
 
 def build_loan_slip(loan: Loan, *, layout: str = "receipt") -> bytes:
