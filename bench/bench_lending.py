@@ -55,7 +55,7 @@ def run(report):
     )
 
     def desk_page():
-        response = client.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}")
+        response = client.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}")
         assert response.status_code == 200
 
     report("desk page with device, borrower and agreement", timed(desk_page, 30), "ms")

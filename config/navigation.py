@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Disposal", "reuse:disposal-list", (IT,)),
     ("Desk", "lending:desk", (DESK,)),
     ("Loans", "lending:loan-list", (DESK,)),
+    ("Borrowers", "lending:borrower-list", (DESK,)),
     ("Requests", "matching:request-list", (COORDINATOR,)),
     ("Matching", "matching:run-list", (COORDINATOR,)),
     ("Collections", "matching:handover-list", (DESK, COORDINATOR)),

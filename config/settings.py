@@ -362,6 +362,9 @@ LOGGING = {
 LIBRARY_CARD_PATTERN = env_regex("LIBRARY_CARD_PATTERN", r"^[0-9]{14}$")
 LOAN_DUE_SOON_DAYS = env_int("LOAN_DUE_SOON_DAYS", 3, minimum=1, maximum=90)
 OVERDUE_REMINDER_DAYS = env_int_list("OVERDUE_REMINDER_DAYS", "1,7,21", minimum=1, maximum=365)
+# A renewal runs from the current due date. RENEWAL_NOT_BEFORE_DAYS (Koha's "no renewal before"): 0 allows
+# a renewal on any day of the loan; N refuses one more than N days before the due date as too soon.
+RENEWAL_NOT_BEFORE_DAYS = env_int("RENEWAL_NOT_BEFORE_DAYS", 0, minimum=0, maximum=365)
 HOLD_PICKUP_DAYS = env_int("HOLD_PICKUP_DAYS", 5, minimum=1, maximum=60)
 CONNECTIVITY_EXPIRY_WARNING_DAYS = env_int("CONNECTIVITY_EXPIRY_WARNING_DAYS", 14, minimum=0, maximum=365)
 LOAN_REMINDER_HOUR = env_int("LOAN_REMINDER_HOUR", 9, minimum=0, maximum=23)

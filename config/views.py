@@ -14,23 +14,53 @@ from config.health import check_broker, check_database
 from core.logins import address_locked_out, cooloff
 from core.ratelimit import Ratelimited
 from core.roles import ADMIN, COORDINATOR, DESK, IT, user_roles
-from reuse.models import Device, DeviceStatus
+from reuse.models import Device, DeviceStatus, ResetChecklist, SanitisationRecord, Site
 
 
+@never_cache  # a desk member's home names borrowers' counts per branch: nothing kept in a shared browser
 @login_required
 def home(request):
-    """The staff home: what needs doing, for the roles this person holds."""
+    """The staff home: what needs doing today, for the roles this person holds. Every count links to the
+    filtered list it counts."""
     roles = user_roles(request.user)
     context = {"roles": roles, "sites": request.user.sites.all()}
+    counts: dict = {}
     if roles & {IT, COORDINATOR, ADMIN}:
         counts = dict(Device.objects.order_by().values_list("status").annotate(n=Count("id")))
         context["status_counts"] = [(s, counts.get(s.value, 0)) for s in DeviceStatus]
     context["is_desk"] = DESK in roles
+    if DESK in roles:
+        context["desk_day"] = _desk_day(request.user)
+    if roles & {IT, ADMIN}:
+        context["depot_day"] = _depot_day(request.user, counts)
     if roles & {COORDINATOR, ADMIN}:
         from matching.selectors import coordinator_panel
 
         context["coordinator_panel"] = coordinator_panel()
     return render(request, "home.html", context)
+
+
+def _desk_day(user) -> list[dict]:
+    from lending.panels import desk_day
+    from matching.selectors import awaiting_pickup_at
+
+    rows = desk_day(Site.objects.desks_for(user))
+    for row in rows:
+        row["pickups"] = awaiting_pickup_at(row["branch"])
+    return rows
+
+
+def _depot_day(user, counts: dict) -> dict:
+    from matching.selectors import shortage_summary
+
+    return {
+        "received": counts.get(DeviceStatus.RECEIVED.value, 0),
+        "sanitised": counts.get(DeviceStatus.SANITISED.value, 0),
+        "repair": counts.get(DeviceStatus.REPAIR.value, 0),
+        "to_verify": SanitisationRecord.objects.verification_queue(user).count()
+        + ResetChecklist.objects.verification_queue(user).count(),
+        **shortage_summary(),
+    }
 
 
 @require_GET

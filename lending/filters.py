@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from lending.models import Loan
+from lending.models import Hold, Loan
 from reuse.models import DeviceKind
 
 
@@ -43,3 +43,33 @@ class LoanFilter(django_filters.FilterSet):
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(device__asset_tag__icontains=value.strip())
+
+
+class HoldFilter(django_filters.FilterSet):
+    """Waiting-list places by state and branch; "expiring" is an offered device's last days to collect."""
+
+    STATES = [
+        ("waiting", "Waiting"),
+        ("offered", "Ready to collect"),
+        ("expiring", "Ready to collect, last day soon"),
+        ("closed", "Collected, cancelled or expired"),
+    ]
+
+    state = django_filters.ChoiceFilter(label="State", choices=STATES, method="filter_state", empty_label="Any")
+    site = django_filters.ModelChoiceFilter(label="Branch", queryset=None, empty_label="All your branches")
+
+    class Meta:
+        model = Hold
+        fields = ["state", "site"]
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = branches
+
+    def filter_state(self, queryset, name, value):
+        return {
+            "waiting": queryset.filter(status=Hold.Status.WAITING),
+            "offered": queryset.filter(status=Hold.Status.OFFERED),
+            "expiring": queryset.expiring(),
+            "closed": queryset.exclude(status__in=Hold.LIVE),
+        }.get(value, queryset)

@@ -14,7 +14,10 @@ class ScanForm(forms.Form):
     scan = forms.CharField(
         label="Scan a device label or a library card",
         max_length=300,
-        help_text="Scan the QR label or type the asset tag (like RLY-000123); then scan the library card.",
+        help_text=(
+            "Scan the QR label or type the asset tag (like RLY-000123); then scan the library card, "
+            "or type the borrower's name, email or postcode to find them."
+        ),
         error_messages={"required": "Scan a device label or a library card"},
         widget=forms.TextInput(
             attrs={
@@ -27,13 +30,58 @@ class ScanForm(forms.Form):
         ),
     )
     device = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
-    borrower = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    borrower = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class OneTimeForm(forms.Form):
+    """A form that carries a fresh random token: sent twice (a double click, Back and resubmit), the
+    service sees the same token and acts once."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, error_messages={"required": "This form has expired: try again"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
+
+
+class RenewForm(OneTimeForm):
+    pass
+
+
+class RenewalUndoForm(OneTimeForm):
+    reason = forms.CharField(
+        label="Why is the renewal being undone?",
+        max_length=300,
+        help_text="For example: renewed the wrong loan. No personal details.",
+        error_messages={"required": "Enter why the renewal is being undone"},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BorrowerSearchForm(forms.Form):
+    MIN_LENGTH = 3
+
+    q = forms.CharField(
+        label="Name, library card, email or postcode",
+        max_length=120,
+        error_messages={"required": "Enter a name, library card, email or postcode to search for"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "type": "search"}),
+    )
+
+    def clean_q(self):
+        value = " ".join(self.cleaned_data["q"].split())
+        if len(value) < self.MIN_LENGTH:
+            raise forms.ValidationError(
+                f"Enter at least {self.MIN_LENGTH} characters of the name, library card, email or postcode"
+            )
+        return value
 
 
 class IssueForm(SignatureFields):
     field_order = ["device", "borrower", "token", "connectivity", "extra_accessories", "signature_method"]
     device = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
-    borrower = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    borrower = forms.UUIDField(widget=forms.HiddenInput)
     token = forms.UUIDField(widget=forms.HiddenInput)
     connectivity = IdsField(
         queryset=ConnectivityItem.objects.none(),
@@ -106,7 +154,7 @@ class BorrowerForm(forms.ModelForm):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(OneTimeForm):
     branch = forms.ModelChoiceField(queryset=None, label="Returned at", empty_label=None)
     missing = forms.MultipleChoiceField(
         label="Anything missing?",

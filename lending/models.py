@@ -7,6 +7,7 @@ signed agreement it belongs to. Device status is never written here: services ca
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,12 +40,30 @@ class ContactPreference(models.TextChoices):
     SMS = "sms", "Text message"
 
 
+class BorrowerQuerySet(models.QuerySet):
+    def current(self):
+        """Those whose personal data is still held (not anonymised)."""
+        return self.filter(anonymised_at__isnull=True)
+
+    def search(self, text: str):
+        """Borrowers whose name, email or postcode contains `text`, or whose card number ends with it."""
+        text = " ".join(text.split())
+        card = normalise_card(text)
+        postcode = text.upper()
+        matches = Q(name__icontains=text) | Q(email__icontains=text) | Q(postcode__startswith=postcode)
+        if card:
+            matches |= Q(card_number__endswith=card)
+        return self.current().filter(matches).order_by("name", "pk")
+
+
 class Borrower(models.Model):
     """A library member who borrows devices. No login: staff act for them at the desk."""
 
     ContactBy = ContactPreference
 
     card_number = models.CharField("library card number", max_length=30, unique=True, validators=[validate_card_number])
+    # What the borrower's pages are addressed by: random, so nobody finds a person by counting ids.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField("full name", max_length=120)
     email = models.EmailField(
         "email address", blank=True, help_text="For the signed agreement, reminders and waiting-list news."
@@ -70,6 +89,8 @@ class Borrower(models.Model):
     # Set when the retention schedule or an erasure request removed the personal data above.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = BorrowerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -77,7 +98,7 @@ class Borrower(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("lending:borrower-detail", args=[self.pk])
+        return reverse("lending:borrower-detail", args=[self.key])
 
     def clean(self):
         self.card_number = normalise_card(self.card_number)
@@ -186,6 +207,15 @@ class AtDesksQuerySet(models.QuerySet):
     def at_desks_of(self, user):
         """Those at the branches `user` acts for at the desk (`Site.objects.desks_for`)."""
         return self.filter(site__in=Site.objects.desks_for(user))
+
+
+class HoldQuerySet(AtDesksQuerySet):
+    # An offered hold is "expiring" when its collect-by day is today or tomorrow: phone them now.
+    EXPIRING_DAYS = 1
+
+    def expiring(self, today: datetime.date | None = None):
+        last = (today or timezone.localdate()) + datetime.timedelta(days=self.EXPIRING_DAYS)
+        return self.filter(status=HoldStatus.OFFERED, collect_by__lte=last)
 
 
 class LoanQuerySet(AtDesksQuerySet):
@@ -310,6 +340,68 @@ class Loan(models.Model):
             return self.get_outcome_display()
         return "Overdue" if self.is_overdue else "On loan"
 
+    def renewal_opens_on(self) -> datetime.date | None:
+        """The first day a renewal is allowed (RENEWAL_NOT_BEFORE_DAYS before the due date); None: any day."""
+        if not settings.RENEWAL_NOT_BEFORE_DAYS:
+            return None
+        return self.due_date - datetime.timedelta(days=settings.RENEWAL_NOT_BEFORE_DAYS)
+
+    @property
+    def undoable_renewal(self) -> "LoanChange | None":
+        """The latest renewal, if it is not undone yet and the loan is still open: what "undo" restores."""
+        if not self.is_open:
+            return None
+        last = self.changes.filter(kind__in=[LoanChangeKind.RENEWED, LoanChangeKind.RENEWAL_UNDONE]).last()
+        return last if last is not None and last.kind == LoanChangeKind.RENEWED else None
+
+
+class LoanChangeKind(models.TextChoices):
+    RENEWED = "renewed", "Renewed"
+    RETURNED = "returned", "Returned"
+    RENEWAL_UNDONE = "renewal_undone", "Renewal undone"
+
+
+class LoanChange(models.Model):
+    """One thing the desk did to a loan after issuing it: a renewal, a return, a correction of either.
+
+    Append-only (database triggers refuse UPDATE and DELETE): a correction is a new row pointing at the
+    change it corrects, so the loan page shows both. `token` is the one-time token of the form that
+    asked for it: the unique index makes a double click, a resubmission after Back or four parallel
+    requests with the same form have one effect.
+    """
+
+    Kind = LoanChangeKind
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    token = models.UUIDField(unique=True, editable=False)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_before = models.DateField(null=True, blank=True)
+    due_after = models.DateField(null=True, blank=True)
+    # Why a correction was made, in staff's words: the form asks for no personal details.
+    reason = models.CharField(max_length=300, blank=True)
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LoanChangeKind.values), name="loan_change_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[LoanChangeKind.RENEWED, LoanChangeKind.RETURNED], corrects__isnull=True)
+                | (~Q(kind__in=[LoanChangeKind.RENEWED, LoanChangeKind.RETURNED]) & Q(corrects__isnull=False)),
+                name="loan_change_correction_points_back",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on loan {self.loan_id}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
 
 class ConnectivityItemQuerySet(models.QuerySet):
     def lendable_at(self, site: Site, today: datetime.date | None = None):
@@ -431,7 +523,7 @@ class Hold(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     loan = models.OneToOneField(Loan, null=True, blank=True, on_delete=models.SET_NULL, related_name="hold")
 
-    objects = AtDesksQuerySet.as_manager()
+    objects = HoldQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

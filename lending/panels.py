@@ -42,3 +42,24 @@ def desk_panels(branch) -> dict:
 def _by_kind(queryset, field: str) -> list[tuple[str, int]]:
     rows = queryset.order_by().values_list(field).annotate(n=Count("id")).order_by(field)
     return [(DeviceKind(kind).label, n) for kind, n in rows]
+
+
+def desk_day(branches) -> list[dict]:
+    """What the staff home counts for each branch a desk member works at: loans due back today and
+    overdue, devices ready to collect for the waiting list and those whose last day is near. Each
+    count comes with the filtered list it counts (the loan and waiting-list pages take the same filters)."""
+    today = timezone.localdate()
+    rows = []
+    for branch in branches:
+        loans = Loan.objects.filter(site=branch)
+        offered = Hold.objects.filter(site=branch, status=Hold.Status.OFFERED)
+        rows.append(
+            {
+                "branch": branch,
+                "due_today": loans.due_on(today).count(),
+                "overdue": loans.overdue(today).count(),
+                "ready_to_collect": offered.count(),
+                "expiring": offered.expiring(today).count(),
+            }
+        )
+    return rows

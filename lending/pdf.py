@@ -34,6 +34,35 @@ def build_loan_agreement(loan: Loan) -> bytes:
     return render_pdf("lending/agreement_pdf.html", context)
 
 
+# The two printers a desk has: an 80 mm receipt printer and an ordinary A4 one.
+SLIP_LAYOUTS = {"receipt": "80mm 150mm", "a4": "A4"}
+
+
+def build_loan_slip(loan: Loan, *, layout: str = "receipt") -> bytes:
+    """The slip handed over at issue (an open loan: due date) or at return (a returned loan: when and
+    where), with how to return it, the branch's opening days and the council's phone. The card is
+    masked as on screen; no contact details."""
+    loan = Loan.objects.select_related("device", "borrower", "site", "closed_site").get(pk=loan.pk)
+    context = {
+        "loan": loan,
+        "device": loan.device,
+        "borrower": loan.borrower,
+        "returned": loan.outcome == Loan.Outcome.RETURNED,
+        "branch": loan.closed_site or loan.site,
+        "page_size": SLIP_LAYOUTS[layout],
+        "receipt": layout == "receipt",
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "COUNCIL_NAME": settings.COUNCIL_NAME,
+        "COUNCIL_PHONE": settings.COUNCIL_PHONE,
+    }
+    return render_pdf("lending/slip_pdf.html", context)
+
+
+def slip_filename(loan: Loan, layout: str) -> str:
+    kind = "return" if loan.outcome == Loan.Outcome.RETURNED else "issue"
+    return f"{kind}-slip-{loan.device.asset_tag}-{loan.pk}-{layout}.pdf"
+
+
 def agreement_filename(loan: Loan) -> str:
     # The asset tag and loan number only: file names end up in download folders and mail logs.
     return f"loan-agreement-{loan.device.asset_tag}-{loan.pk}.pdf"

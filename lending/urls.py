@@ -1,28 +1,42 @@
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from lending.views import desk, loans, people, privacy
 
 app_name = "lending"
 
+
+def private(route, view, name):
+    """Every lending page shows personal data (borrowers, loans, holds): none may be kept in a browser's
+    or proxy's cache (`Cache-Control: no-store`, via Django's never_cache), so Back after signing out or
+    on a shared desk computer shows nothing stored."""
+    return path(route, never_cache(view), name=name)
+
+
 urlpatterns = [
-    path("desk/", desk.desk, name="desk"),
-    path("desk/<str:code>/", desk.desk_branch, name="desk-branch"),
-    path("desk/<str:code>/scan/", desk.desk_scan, name="desk-scan"),
-    path("desk/<str:code>/issue/", desk.desk_issue, name="desk-issue"),
-    path("desk/<str:code>/borrowers/new/", people.borrower_new, name="borrower-new"),
-    path("desk/<str:code>/borrowers/<int:borrower_pk>/hold/", people.hold_new, name="hold-new"),
-    path("loans/", loans.loan_list, name="loan-list"),
-    path("loans/<int:pk>/", loans.loan_detail, name="loan-detail"),
-    path("loans/<int:pk>/agreement.pdf", loans.loan_agreement_pdf, name="loan-agreement"),
-    path("loans/<int:pk>/renew/", loans.loan_renew_view, name="loan-renew"),
-    path("loans/<int:pk>/return/", loans.loan_return_view, name="loan-return"),
-    path("loans/<int:pk>/lost/", loans.loan_lost_view, name="loan-lost"),
-    path("borrowers/<int:pk>/", people.borrower_detail, name="borrower-detail"),
-    path("borrowers/<int:pk>/edit/", people.borrower_edit, name="borrower-edit"),
-    path("holds/<int:pk>/cancel/", people.hold_cancel_view, name="hold-cancel"),
-    path("holds/<int:pk>/told/", people.hold_told_view, name="hold-told"),
+    private("desk/", desk.desk, "desk"),
+    private("desk/<str:code>/", desk.desk_branch, "desk-branch"),
+    private("desk/<str:code>/scan/", desk.desk_scan, "desk-scan"),
+    private("desk/<str:code>/issue/", desk.desk_issue, "desk-issue"),
+    private("desk/<str:code>/borrowers/new/", people.borrower_new, "borrower-new"),
+    private("desk/<str:code>/borrowers/<uuid:borrower_key>/hold/", people.hold_new, "hold-new"),
+    private("loans/", loans.loan_list, "loan-list"),
+    private("loans/<int:pk>/", loans.loan_detail, "loan-detail"),
+    private("loans/<int:pk>/agreement.pdf", loans.loan_agreement_pdf, "loan-agreement"),
+    private("loans/<int:pk>/slip-<str:layout>.pdf", loans.loan_slip, "loan-slip"),
+    private("loans/<int:pk>/renew/", loans.loan_renew_view, "loan-renew"),
+    private("loans/<int:pk>/renew/undo/", loans.loan_renewal_undo_view, "loan-renewal-undo"),
+    private("loans/<int:pk>/return/", loans.loan_return_view, "loan-return"),
+    private("loans/<int:pk>/lost/", loans.loan_lost_view, "loan-lost"),
+    private("borrowers/", people.borrower_list, "borrower-list"),
+    private("borrowers/search/", people.borrower_search, "borrower-search"),
+    private("borrowers/<uuid:key>/", people.borrower_detail, "borrower-detail"),
+    private("borrowers/<uuid:key>/edit/", people.borrower_edit, "borrower-edit"),
+    private("holds/", people.hold_list, "hold-list"),
+    private("holds/<int:pk>/cancel/", people.hold_cancel_view, "hold-cancel"),
+    private("holds/<int:pk>/told/", people.hold_told_view, "hold-told"),
     # A borrower's subject-access export and erasure on request (lending.views.privacy).
-    path("privacy/borrowers/<int:pk>/export.json", privacy.borrower_export_json, name="borrower-export-json"),
-    path("privacy/borrowers/<int:pk>/export.pdf", privacy.borrower_export_pdf, name="borrower-export-pdf"),
-    path("privacy/borrowers/<int:pk>/erase/", privacy.borrower_erase_view, name="borrower-erase"),
+    private("privacy/borrowers/<uuid:key>/export.json", privacy.borrower_export_json, "borrower-export-json"),
+    private("privacy/borrowers/<uuid:key>/export.pdf", privacy.borrower_export_pdf, "borrower-export-pdf"),
+    private("privacy/borrowers/<uuid:key>/erase/", privacy.borrower_erase_view, "borrower-erase"),
 ]

@@ -137,3 +137,16 @@ def devices_to_move() -> list[tuple[str, str, int]]:
         .values_list("device__site__name", "request__collection_site__name")
     )
     return sorted((frm, to, n) for (frm, to), n in Counter(rows).items())
+
+
+def awaiting_pickup_at(site) -> int:
+    """Devices allocated to community groups, at `site` and collected there, not yet handed over: what a
+    branch keeps aside for a group's pickup (the handovers page lists them)."""
+    return Allocation.objects.awaiting_handover().filter(device__site=site, request__collection_site=site).count()
+
+
+def shortage_summary() -> dict:
+    """What the shortage report (/matching/shortages/) asks the depot for: the latest run's shortfalls
+    and the allocated devices still to take to their branch."""
+    run = MatchRun.objects.filter(status=MatchRun.Status.DONE).first()
+    return {"shortfalls": len(run.shortages) if run else 0, "to_move": sum(n for _f, _t, n in devices_to_move())}

@@ -15,7 +15,16 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.signature import signature_checked
 from core.tasks import on_commit_task
-from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, Loan, LoanConnectivity, LoanPolicy
+from lending.models import (
+    AgreementVersion,
+    Borrower,
+    ConnectivityItem,
+    Hold,
+    Loan,
+    LoanChange,
+    LoanConnectivity,
+    LoanPolicy,
+)
 from lending.services.scanning import lending_problem
 from reuse.models import Device, DeviceStatus, Reservation, Site
 from reuse.services.lifecycle import device_transition
@@ -184,16 +193,44 @@ def _available_connectivity(items: Sequence[ConnectivityItem], *, site: Site) ->
     return items
 
 
+def loan_renew(*, loan: Loan, actor, token: uuid.UUID | None = None) -> Loan:
+    """Renew an open loan: the new due date is the current one plus the loan length (from today if the
+    loan is already overdue), moved onto a day its branch is open.
+
+    `token` is the renew form's one-time token: the same form sent again (a double click, Back and
+    resubmit, four requests at once) renews once and returns the loan as that renewal left it. Codes:
+    loan_closed, no_renewals_left, others_waiting, too_soon (RENEWAL_NOT_BEFORE_DAYS, or a renewal that
+    would not move the due date: it is never counted).
+    """
+    token = token or uuid.uuid4()
+    try:
+        return _renew(loan=loan, actor=actor, token=token)
+    except (IntegrityError, DomainError):
+        # The same form at the same moment: the other request renewed while this one waited.
+        if LoanChange.objects.filter(token=token).exists():
+            return Loan.objects.get(pk=loan.pk)
+        raise
+
+
 @transaction.atomic
-def loan_renew(*, loan: Loan, actor) -> Loan:
-    """Extend an open loan by its loan length from today, onto a day its branch is open."""
-    loan = Loan.objects.select_for_update().select_related("site").get(pk=loan.pk)
+def _renew(*, loan: Loan, actor, token: uuid.UUID) -> Loan:
+    # Locks the loan on PostgreSQL: a second request with the same token waits here, then finds it used.
+    loan = Loan.objects.select_for_update().select_related("site", "device").get(pk=loan.pk)
+    if LoanChange.objects.filter(token=token).exists():
+        return loan
     if not loan.is_open:
         raise DomainError("loan_closed", "This loan has already ended.")
     if loan.renewals >= loan.renewals_allowed:
         raise DomainError(
             "no_renewals_left",
             f"This loan has been renewed {loan.renewals} times, the most allowed. The device must come back.",
+        )
+    today = timezone.localdate()
+    opens = loan.renewal_opens_on()
+    if opens is not None and today < opens:
+        raise DomainError(
+            "too_soon",
+            f"Too soon to renew: renewals open on {opens:%A %-d %B %Y}. It is due back on {loan.due_date:%-d %B %Y}.",
         )
     waiting = Hold.objects.filter(site=loan.site, device_kind=loan.device.kind, status=Hold.Status.WAITING)
     if waiting.exists():
@@ -205,12 +242,23 @@ def loan_renew(*, loan: Loan, actor) -> Loan:
             f"at {loan.site}, so this loan cannot be renewed. It is due back on "
             f"{loan.due_date:%-d %B %Y}.",
         )
-    new_due = max(loan.due_date, due_date_for(site=loan.site, loan_days=loan.loan_days))
+    new_due = due_date_for(site=loan.site, loan_days=loan.loan_days, start=max(loan.due_date, today))
+    if new_due <= loan.due_date:
+        raise DomainError("too_soon", f"Too soon to renew: it would still be due back on {loan.due_date:%-d %B %Y}.")
     updated = Loan.objects.filter(pk=loan.pk, closed_at__isnull=True, renewals=loan.renewals).update(
         renewals=F("renewals") + 1, due_date=new_due
     )
     if updated != 1:
         raise DomainError("concurrent_change", "Someone else changed this loan at the same moment; try again.")
+    LoanChange.objects.create(
+        loan=loan,
+        kind=LoanChange.Kind.RENEWED,
+        token=token,
+        actor=actor,
+        site=loan.site,
+        due_before=loan.due_date,
+        due_after=new_due,
+    )
     loan.refresh_from_db()
     return loan
 
@@ -226,17 +274,42 @@ def _close(loan: Loan, *, actor, site: Site, outcome: str, **fields) -> Loan:
     return loan
 
 
-@transaction.atomic
 def loan_return(
     *,
     loan: Loan,
     actor,
     site: Site,
+    token: uuid.UUID | None = None,
     condition_notes: str = "",
     damaged: bool = False,
     missing_accessories: Sequence[str] = (),
 ) -> Loan:
-    """Take a device back. It held the borrower's data, so it goes back to `received` to be wiped again."""
+    """Take a device back. It held the borrower's data, so it goes back to `received` to be wiped again.
+
+    `token` is the return form's one-time token: the same form sent twice returns the loan as the first
+    left it; any second return of the loan is refused as `loan_closed`. Either way, one custody event.
+    """
+    token = token or uuid.uuid4()
+    try:
+        return _return(
+            loan=loan,
+            actor=actor,
+            site=site,
+            token=token,
+            condition_notes=condition_notes,
+            damaged=damaged,
+            missing_accessories=missing_accessories,
+        )
+    except (IntegrityError, DomainError):
+        if LoanChange.objects.filter(token=token).exists():
+            return Loan.objects.get(pk=loan.pk)
+        raise
+
+
+@transaction.atomic
+def _return(*, loan, actor, site, token, condition_notes, damaged, missing_accessories) -> Loan:
+    if LoanChange.objects.filter(token=token).exists():
+        return Loan.objects.get(pk=loan.pk)
     expected = set(loan.accessories) | {str(link.item) for link in loan.connectivity.select_related("item")}
     missing = [m for m in missing_accessories if m in expected]
     loan = _close(
@@ -247,6 +320,9 @@ def loan_return(
         damaged=damaged,
         condition_notes=condition_notes.strip(),
         missing_accessories=missing,
+    )
+    LoanChange.objects.create(
+        loan=loan, kind=LoanChange.Kind.RETURNED, token=token, actor=actor, site=site, due_before=loan.due_date
     )
     _settle_connectivity(loan, missing=set(missing))
     reason = (

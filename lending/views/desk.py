@@ -1,5 +1,6 @@
 """The library desk: one scan box, then the agreement and signature, then the loan."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.privacy import log_access
 from core.roles import DESK, role_required
 from lending import panels
 from lending.forms import IssueForm, ScanForm
@@ -15,6 +17,9 @@ from lending.models import AgreementVersion, Borrower, ConnectivityItem, Hold, L
 from lending.services.loans import device_accessories, due_date_for, loan_issue
 from lending.services.scanning import find_borrower, find_device, lending_problem, open_loan_for, parse_scan
 from reuse.models import Device, DeviceStatus, Site
+
+# Where the desk keeps a borrower search between the POST that asks and the page that answers.
+SEARCH_SESSION_KEY = "lending:borrower-search"
 
 
 def desk_branch_or_404(user, code: str) -> Site:
@@ -31,8 +36,9 @@ def desk(request):
     return render(request, "lending/branch_choose.html", {"branches": branches})
 
 
-def desk_url(branch, device_id=None, borrower_id=None) -> str:
-    params = {k: v for k, v in (("device", device_id), ("borrower", borrower_id)) if v}
+def desk_url(branch, device_id=None, borrower_key=None) -> str:
+    """The desk with what has been scanned so far: the device by id, the borrower by their random key."""
+    params = {k: v for k, v in (("device", device_id), ("borrower", borrower_key)) if v}
     url = reverse("lending:desk-branch", kwargs={"code": branch.code})
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -44,18 +50,28 @@ def _int(value):
         return None
 
 
+def _key(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 @role_required(DESK)
 def desk_branch(request, code):
     branch = desk_branch_or_404(request.user, code)
-    device_id, borrower_id = _int(request.GET.get("device")), _int(request.GET.get("borrower"))
-    return _render_desk(request, branch, device_id, borrower_id)
+    device_id, borrower_key = _int(request.GET.get("device")), _key(request.GET.get("borrower"))
+    return _render_desk(request, branch, device_id, borrower_key)
 
 
 def _render_desk(
-    request, branch, device_id, borrower_id, *, scan_form=None, issue_form=None, unknown_card="", status=200
+    request, branch, device_id, borrower_key, *, scan_form=None, issue_form=None, unknown_card="", status=200
 ):
     device = Device.objects.select_related("site").filter(pk=device_id).first() if device_id else None
-    borrower = Borrower.objects.filter(pk=borrower_id).first() if borrower_id else None
+    borrower = Borrower.objects.current().filter(key=borrower_key).first() if borrower_key else None
+    borrower_id = borrower.key if borrower else None
+    if borrower:
+        log_access(actor=request.user, subject=borrower, what="desk: borrower card")
     context = {
         "branch": branch,
         "device": device,
@@ -80,7 +96,7 @@ def _render_desk(
             accessories=device_accessories(device),
             issue_form=issue_form
             or IssueForm(
-                initial={"device": device.pk, "borrower": borrower.pk},
+                initial={"device": device.pk, "borrower": borrower.key},
                 connectivity=ConnectivityItem.objects.lendable_at(branch),
             ),
         )
@@ -98,7 +114,7 @@ def desk_scan(request, code):
     """One scan: a device label (URL or tag) or a library card. Keeps what was scanned before."""
     branch = desk_branch_or_404(request.user, code)
     form = ScanForm(request.POST)
-    device_id, borrower_id = _int(request.POST.get("device")), _int(request.POST.get("borrower"))
+    device_id, borrower_id = _int(request.POST.get("device")), _key(request.POST.get("borrower"))
     if not form.is_valid():
         return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
     scan = parse_scan(form.cleaned_data["scan"])
@@ -111,15 +127,19 @@ def desk_scan(request, code):
     if scan.kind == "card":
         borrower = find_borrower(scan.value)
         if borrower:
-            return redirect(desk_url(branch, device_id, borrower.pk))
+            return redirect(desk_url(branch, device_id, borrower.key))
         form.add_error(
             "scan",
             f"No borrower has the library card {scan.value}. Check the number, or register them as a new borrower.",
         )
         return _render_desk(request, branch, device_id, borrower_id, scan_form=form, unknown_card=scan.value)
+    if scan.kind == "search":
+        # A name, email or postcode: to the borrower search, by way of the session (never in a URL).
+        request.session[SEARCH_SESSION_KEY] = scan.value
+        return redirect("lending:borrower-search")
     form.add_error(
         "scan",
-        "That is not a device label or a library card number. Scan the QR label on the device "
+        "That is not a device label, a library card number or a name. Scan the QR label on the device "
         "(or type its tag, like RLY-000123) or the barcode on the library card.",
     )
     return _render_desk(request, branch, device_id, borrower_id, scan_form=form)
@@ -130,10 +150,10 @@ def desk_scan(request, code):
 def desk_issue(request, code):
     branch = desk_branch_or_404(request.user, code)
     device = get_object_or_404(Device, pk=_int(request.POST.get("device")))
-    borrower = get_object_or_404(Borrower, pk=_int(request.POST.get("borrower")))
+    borrower = get_object_or_404(Borrower.objects.current(), key=_key(request.POST.get("borrower")))
     form = IssueForm(request.POST, connectivity=ConnectivityItem.objects.lendable_at(branch))
     if not form.is_valid():
-        return _render_desk(request, branch, device.pk, borrower.pk, issue_form=form)
+        return _render_desk(request, branch, device.pk, borrower.key, issue_form=form)
     try:
         loan = loan_issue(
             device=device,
@@ -148,6 +168,6 @@ def desk_issue(request, code):
         )
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(desk_url(branch, device.pk, borrower.pk))
+        return redirect(desk_url(branch, device.pk, borrower.key))
     messages.success(request, f"Loan issued: {loan.device.asset_tag} is due back on {loan.due_date:%A %-d %B %Y}.")
     return redirect(loan)

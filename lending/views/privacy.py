@@ -19,9 +19,10 @@ from lending.pdf import build_subject_access
 from lending.services.privacy import borrower_erase, borrower_export
 
 
-def _borrower(pk) -> Borrower:
-    """The one lookup these pages make (it follows the borrower pages' own: desk staff only)."""
-    return get_object_or_404(Borrower, pk=pk)
+def _borrower(key) -> Borrower:
+    """The one lookup these pages make (it follows the borrower pages' own: desk staff only, by the
+    borrower's random key, never a counted id)."""
+    return get_object_or_404(Borrower, key=key)
 
 
 def _download(content: bytes, content_type: str, borrower: Borrower, extension: str) -> HttpResponse:
@@ -34,8 +35,8 @@ def _download(content: bytes, content_type: str, borrower: Borrower, extension: 
 @require_GET
 @never_cache
 @role_required(DESK)
-def borrower_export_json(request, pk):
-    borrower = _borrower(pk)
+def borrower_export_json(request, key):
+    borrower = _borrower(key)
     data = borrower_export(borrower=borrower, actor=request.user)
     return _download(json.dumps(data, indent=1, ensure_ascii=False).encode(), "application/json", borrower, "json")
 
@@ -43,8 +44,8 @@ def borrower_export_json(request, pk):
 @require_GET
 @never_cache
 @role_required(DESK)
-def borrower_export_pdf(request, pk):
-    borrower = _borrower(pk)
+def borrower_export_pdf(request, key):
+    borrower = _borrower(key)
     pdf = build_subject_access(borrower_export(borrower=borrower, actor=request.user))
     return _download(pdf, "application/pdf", borrower, "pdf")
 
@@ -52,8 +53,8 @@ def borrower_export_pdf(request, pk):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(DESK)
-def borrower_erase_view(request, pk):
-    borrower = _borrower(pk)
+def borrower_erase_view(request, key):
+    borrower = _borrower(key)
     error = None
     if request.method == "POST" and not borrower.is_anonymised:
         try:

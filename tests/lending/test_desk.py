@@ -60,7 +60,7 @@ def test_scanning_a_label_shows_the_device(desk, lendable, branch, template):
 def test_scanning_the_card_next_keeps_the_device_and_uses_no_card_number_in_the_url(desk, lendable, borrower, branch):
     device = lendable()
     response = scan(desk, borrower.card_number, branch, device=device.pk)
-    assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}"
+    assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}"
     assert borrower.card_number not in response["Location"]
     body = desk.get(response["Location"]).content.decode()
     assert "Rosa Clarke" in body and "Issue loan" in body and "terms version 1" in body
@@ -87,8 +87,8 @@ def test_unknown_tag_says_so(desk, branch):
 
 
 def test_neither_tag_nor_card(desk, branch):
-    body = scan(desk, "hello", branch).content.decode()
-    assert "not a device label or a library card number" in body
+    body = scan(desk, "1234", branch).content.decode()
+    assert "not a device label, a library card number or a name" in body
 
 
 @pytest.mark.parametrize(
@@ -102,15 +102,26 @@ def test_device_that_may_not_be_lent_is_refused_with_the_reason(
     desk, make_device, ready_device, borrower, branch, build, code, words
 ):
     device = make_device(site=branch) if build == "unwiped" else ready_device()
-    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
+    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}").content.decode()
     assert f'data-problem="{code}"' in body and words in body
     assert "Issue loan" not in body
 
 
+def form_token(page: str) -> str:
+    """The one-time token of the (first) form on `page`."""
+    return re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
+
+
 def issue_form(desk, device, borrower, branch):
-    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
+    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}").content.decode()
     token = re.search(r'name="token" value="([0-9a-f-]+)"', body).group(1)
-    return {"device": device.pk, "borrower": borrower.pk, "token": token, "signature_method": "paper", "agreed": "on"}
+    return {
+        "device": device.pk,
+        "borrower": str(borrower.key),
+        "token": token,
+        "signature_method": "paper",
+        "agreed": "on",
+    }
 
 
 def test_issue_without_javascript_signed_on_paper(desk, lendable, borrower, branch, dina):
@@ -203,8 +214,12 @@ def test_issuing_emails_the_agreement_pdf(desk, lendable, borrower, branch, djan
 def test_register_a_borrower_from_an_unknown_card(desk, lendable, branch):
     device = lendable()
     start = desk.post(
-        f"/desk/{branch.code}/borrowers/new/", {"start": "1", "card_number": "20417555555555", "device": device.pk}
+        f"/desk/{branch.code}/borrowers/new/",
+        {"start": "1", "card_number": "20417555555555", "device": device.pk},
+        follow=True,
     )
+    # Post, redirect, get: the card waits in the session, never in the URL; Back leaves no resubmission.
+    assert start.redirect_chain == [(f"/desk/{branch.code}/borrowers/new/?device={device.pk}", 302)]
     assert 'value="20417555555555"' in start.content.decode() and "There is a problem" not in start.content.decode()
     response = desk.post(
         f"/desk/{branch.code}/borrowers/new/",
@@ -218,7 +233,7 @@ def test_register_a_borrower_from_an_unknown_card(desk, lendable, branch):
     )
     borrower = Borrower.objects.get()
     assert (borrower.card_number, borrower.postcode) == ("20417555555555", "AN3 4BD")
-    assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}"
+    assert response["Location"] == f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}"
 
 
 def test_registration_refuses_a_bad_or_taken_card(desk, borrower, branch):
@@ -238,12 +253,15 @@ def test_loan_page_renew_and_return(desk, lendable, borrower, issue, branch):
     loan = issue(device, borrower)
     page = desk.get(f"/loans/{loan.pk}/").content.decode()
     assert "Renew" in page and "Take it back" in page
-    desk.post(f"/loans/{loan.pk}/renew/")
+    desk.post(f"/loans/{loan.pk}/renew/", {"token": form_token(page)})
     loan.refresh_from_db()
     assert loan.renewals == 1
     form = desk.get(f"/loans/{loan.pk}/return/").content.decode()
     assert 'value="Charger"' in form
-    desk.post(f"/loans/{loan.pk}/return/", {"branch": branch.pk, "missing": ["Charger"], "condition_notes": "Fine"})
+    desk.post(
+        f"/loans/{loan.pk}/return/",
+        {"branch": branch.pk, "missing": ["Charger"], "condition_notes": "Fine", "token": form_token(form)},
+    )
     loan.refresh_from_db()
     device.refresh_from_db()
     assert (loan.outcome, loan.missing_accessories, device.status) == ("returned", ["Charger"], "received")
@@ -265,7 +283,8 @@ def test_any_desk_may_take_a_return_but_only_see_its_own_loans(client, lendable,
     elsewhere = make_user("nell", "Library desk", [other_branch])
     client.force_login(elsewhere)
     assert client.get(f"/loans/{loan.pk}/").status_code == 404
-    client.post(f"/loans/{loan.pk}/return/", {"branch": other_branch.pk})
+    form = client.get(f"/loans/{loan.pk}/return/").content.decode()
+    client.post(f"/loans/{loan.pk}/return/", {"branch": other_branch.pk, "token": form_token(form)})
     loan.refresh_from_db()
     assert loan.closed_site == other_branch
 
@@ -322,7 +341,7 @@ def test_desk_home_panels(desk, lendable, make_borrower, issue, branch, django_a
 
 def test_hold_from_the_desk(desk, make_borrower, branch):
     person = make_borrower()
-    response = desk.post(f"/desk/{branch.code}/borrowers/{person.pk}/hold/", {"device_kind": "tablet"})
+    response = desk.post(f"/desk/{branch.code}/borrowers/{person.key}/hold/", {"device_kind": "tablet"})
     assert response.status_code == 302
     assert person.holds.get().device_kind == "tablet"
 
@@ -367,7 +386,7 @@ def test_the_desk_offers_exactly_the_connectivity_the_loan_service_accepts(
     )
     issue(lendable(), make_borrower(), connectivity=[out])
     device = lendable()
-    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.pk}").content.decode()
+    body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}").content.decode()
     offered = set(re.findall(r'name="connectivity" type="checkbox" value="(\d+)"', body))
     assert offered == {str(last_day.pk)}
     for refused in (expired, out, retired):
@@ -380,3 +399,16 @@ def test_the_desk_offers_exactly_the_connectivity_the_loan_service_accepts(
     assert not Loan.objects.filter(device=device).exists()
     loan = issue(device, borrower, connectivity=[last_day])
     assert [link.item for link in loan.connectivity.all()] == [last_day]
+
+
+def test_loans_filter_state_any_includes_returned_and_lost_loans(desk, lendable, make_borrower, issue, branch, dina):
+    from lending.services.loans import loan_mark_lost, loan_return
+
+    returned = loan_return(loan=issue(lendable(), make_borrower()), actor=dina, site=branch)
+    lost = loan_mark_lost(loan=issue(lendable(), make_borrower()), actor=dina, site=branch)
+    open_loan = issue(lendable(), make_borrower())
+    body = desk.get("/loans/", {"state": "", "site": "", "kind": "", "tag": ""}).content.decode()
+    assert "3 loans" in body
+    for loan in (returned, lost, open_loan):
+        assert f'href="/loans/{loan.pk}/"' in body
+    assert "1 loan<" in desk.get("/loans/").content.decode()  # the first visit: what is out now

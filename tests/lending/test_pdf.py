@@ -40,7 +40,7 @@ def test_agreement_names_the_device_borrower_dates_terms_and_staff(lendable, bor
     flat = " ".join(text.split())  # a long date may wrap onto the next line of its cell
     for expected in (
         "Rosa Clarke",
-        borrower.card_number,
+        borrower.masked_card,
         device.asset_tag,
         "SN-PDF-4242",
         "Dell Latitude 5490",
@@ -56,6 +56,8 @@ def test_agreement_names_the_device_borrower_dates_terms_and_staff(lendable, bor
         "Signed by Rosa Clarke",
     ):
         assert expected in flat, expected
+    # The card is masked as on screen: whoever holds the emailed PDF cannot use the card.
+    assert borrower.card_number not in flat and borrower.card_number not in flat.replace(" ", "")
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 1
     signature = Image.open(io.BytesIO(images[0].data))

@@ -28,9 +28,14 @@ def test_card_numbers_are_recognised_with_spaces_and_line_endings(raw):
     assert (scan.kind, scan.value) == ("card", "20417000001234")
 
 
-@pytest.mark.parametrize("raw", ["", "hello", "1234", "https://example.com/other/RLY", "RLY-"])
+@pytest.mark.parametrize("raw", ["", "1234", "https://example.com/other/RLY", "RLY-"])
 def test_anything_else_is_unknown(raw):
     assert parse_scan(raw).kind == "unknown"
+
+
+@pytest.mark.parametrize("raw", ["Rosa Clarke", "clarke", "rosa@example.com", "AN1 4"])
+def test_a_name_email_or_postcode_is_a_borrower_search(raw):
+    assert parse_scan(raw) == parse_scan(raw).__class__("search", raw.strip())
 
 
 def test_card_pattern_comes_from_settings(settings):

@@ -25,13 +25,13 @@ def test_desk_staff_reach_both_actions_from_the_borrower_s_page(client, dina, bo
     client.force_login(dina)
     page = client.get(borrower.get_absolute_url()).content.decode()
     for name in ("borrower-export-pdf", "borrower-export-json", "borrower-erase"):
-        assert reverse(f"lending:{name}", args=[borrower.pk]) in page
+        assert reverse(f"lending:{name}", args=[borrower.key]) in page
 
 
 def test_the_json_export_holds_their_details_loans_and_who_looked(client, dina, carl, borrower, lent):
     log_access(actor=carl, subject=borrower, what="full record")
     client.force_login(dina)
-    response = client.get(reverse("lending:borrower-export-json", args=[borrower.pk]))
+    response = client.get(reverse("lending:borrower-export-json", args=[borrower.key]))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert response["Content-Disposition"] == f'attachment; filename="subject-access-{borrower.pk}.json"'
     data = json.loads(response.content)
@@ -43,7 +43,7 @@ def test_the_json_export_holds_their_details_loans_and_who_looked(client, dina, 
 
 def test_the_pdf_export_reads_as_what_we_hold(client, dina, borrower, lent):
     client.force_login(dina)
-    response = client.get(reverse("lending:borrower-export-pdf", args=[borrower.pk]))
+    response = client.get(reverse("lending:borrower-export-pdf", args=[borrower.key]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
@@ -60,15 +60,15 @@ def test_the_pdf_export_reads_as_what_we_hold(client, dina, borrower, lent):
 def test_other_roles_cannot_export_or_erase(client, alice, carl, borrower):
     for user in (alice, carl):
         client.force_login(user)
-        assert client.get(reverse("lending:borrower-export-json", args=[borrower.pk])).status_code == 403
-        assert client.post(reverse("lending:borrower-erase", args=[borrower.pk])).status_code == 403
+        assert client.get(reverse("lending:borrower-export-json", args=[borrower.key])).status_code == 403
+        assert client.post(reverse("lending:borrower-erase", args=[borrower.key])).status_code == 403
     borrower.refresh_from_db()
     assert not borrower.is_anonymised
 
 
 def test_erasure_is_refused_while_a_loan_is_open_then_done_after_the_return(client, dina, borrower, lent, branch):
     client.force_login(dina)
-    url = reverse("lending:borrower-erase", args=[borrower.pk])
+    url = reverse("lending:borrower-erase", args=[borrower.key])
     refused = client.post(url)
     assert refused.status_code == 400
     assert (

@@ -128,9 +128,9 @@ def test_random_bytes_give_a_plan_never_an_exception(data):
 
 @FUZZ
 @given(text=st.text(max_size=500))
-def test_fuzzed_scans_are_read_as_a_device_a_card_or_unknown(text):
+def test_fuzzed_scans_are_read_as_a_device_a_card_a_search_or_unknown(text):
     scan = parse_scan(text)
-    assert isinstance(scan, Scan) and scan.kind in {"device", "card", "unknown"}
+    assert isinstance(scan, Scan) and scan.kind in {"device", "card", "search", "unknown"}
     assert isinstance(asset_tag_from_scan(text), str)
     assert all(isinstance(tag, str) and tag for tag in parse_tags(text))
 
