@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import GovukForm
 from reuse.models import DeviceStatus
 
 # Statuses staff set from the device page. Reserved, on loan and gifted are reached through lending
@@ -9,7 +10,7 @@ from reuse.models import DeviceStatus
 DEVICE_PAGE_STATUSES = frozenset(DeviceStatus) - {DeviceStatus.RESERVED, DeviceStatus.ON_LOAN, DeviceStatus.GIFTED}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GovukForm):
     to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
     reason = forms.CharField(label="Reason", max_length=300, required=False, help_text="Recorded in the custody record")
 
