@@ -27,6 +27,7 @@ urlpatterns = [
     path("disposal/<str:reference>/", disposal.disposal_detail, name="disposal-detail"),
     path("<str:tag>/status/", devices.device_transition_view, name="device-transition"),
     path("<str:tag>/edit/", devices.device_edit_view, name="device-edit"),
+    path("<str:tag>/correct/", devices.device_correct_view, name="device-correct"),
     path("<str:tag>/drives/add/", sanitisation.medium_add, name="medium-add"),
     path("<str:tag>/drives/<int:pk>/remove/", sanitisation.medium_remove, name="medium-remove"),
     path("<str:tag>/drives/<int:medium_pk>/wipe/", sanitisation.record_wipe, name="record-wipe"),

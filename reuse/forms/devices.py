@@ -48,3 +48,16 @@ class DeviceEditForm(DeviceForm):
 
     def device_fields(self) -> dict:
         return {**super().device_fields(), "site": self.cleaned_data["site"]}
+
+
+class CorrectionForm(GovukForm):
+    """Why a status change was a mistake: recorded in the correction's custody event."""
+
+    event = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(
+        label="Why was it a mistake?",
+        max_length=250,
+        help_text="Recorded in the custody record with the correction",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    error_overrides = {"reason": {"required": "Enter why the status change was a mistake"}}

@@ -13,11 +13,11 @@ from core.errors import DomainError
 from core.forms import parse_ids
 from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
-from reuse.forms.devices import DeviceEditForm, TransitionForm
+from reuse.forms.devices import CorrectionForm, DeviceEditForm, TransitionForm
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
 from reuse.services.devices import device_edit
-from reuse.services.lifecycle import allowed_next, device_transition
+from reuse.services.lifecycle import allowed_next, correctable, device_correct, device_transition
 from reuse.services.reservations import live_reservation
 
 
@@ -47,6 +47,7 @@ def device_detail(request, tag: str):
         "gate_problems": sanitisation_gate_problems(device) if device.status == DeviceStatus.RECEIVED else [],
         "reservation": live_reservation(device) if device.status == DeviceStatus.RESERVED else None,
         "is_it": has_role(request.user, IT),
+        "correctable": correctable(device),
     }
     return render(request, "reuse/device_detail.html", context)
 
@@ -117,3 +118,24 @@ def device_edit_view(request, tag: str):
             messages.success(request, f"{device.asset_tag}'s details are saved.")
             return redirect(device)
     return render(request, "reuse/device/edit.html", {"device": device, "form": form})
+
+
+@role_required(IT)
+@require_http_methods(["GET", "POST"])
+def device_correct_view(request, tag: str):
+    """Undo the device's latest status change, made by mistake, with a correction event (`device_correct`)."""
+    device = device_in_scope(tag)
+    event = correctable(device)
+    form = CorrectionForm(request.POST or None, initial={"event": event.pk if event else None})
+    if request.method == "POST" and form.is_valid():
+        chosen = device.events.filter(pk=form.cleaned_data["event"]).first()
+        try:
+            if chosen is None:
+                raise DomainError("not_correctable", "That status change is not this device's.")
+            device_correct(device=device, event=chosen, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"{device.asset_tag} is back to {device.get_status_display().lower()}.")
+            return redirect(device)
+    return render(request, "reuse/device/correct.html", {"device": device, "event": event, "form": form})
