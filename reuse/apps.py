@@ -14,3 +14,6 @@ class ReuseConfig(AppConfig):
         from reuse import receivers
 
         post_migrate.connect(receivers.ensure_reuse_schedules, sender=self, dispatch_uid="reuse-schedules")
+        from reuse.timeline import register_providers
+
+        register_providers()

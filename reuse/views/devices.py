@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.forms import parse_ids
 from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
+from core.timeline import timeline
 from reuse.forms.devices import CorrectionForm, DeviceEditForm, TransitionForm
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
@@ -39,10 +40,9 @@ def show_refusal(form, error: DomainError) -> None:
 @role_required(IT, DESK, COORDINATOR)
 def device_detail(request, tag: str):
     device = device_in_scope(tag)
-    events = device.events.select_related("actor", "site").order_by("-seq")
     context = {
         "device": device,
-        "events": events,
+        "history": timeline([device.pk], request.user),
         "next_statuses": allowed_next(device.status),
         "gate_problems": sanitisation_gate_problems(device) if device.status == DeviceStatus.RECEIVED else [],
         "reservation": live_reservation(device) if device.status == DeviceStatus.RESERVED else None,
