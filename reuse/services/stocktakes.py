@@ -123,6 +123,10 @@ class StocktakeReport:
     unknown: list[StocktakeScan]
     missing: list[Device]
 
+    @property
+    def scanned(self) -> int:
+        return len(self.found) + len(self.elsewhere) + len(self.not_on_shelf) + len(self.unknown)
+
     def rows(self) -> Iterable[tuple[str, str, str, str]]:
         """(outcome, asset tag, device, where the record had it) for the CSV."""
         for scan in [*self.found, *self.elsewhere, *self.not_on_shelf, *self.unknown]:
