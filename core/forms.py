@@ -120,8 +120,8 @@ class BoundedDateTimeField(forms.DateTimeField):
 # overrides any of them in `error_overrides = {"field": {"required": "..."}}`; a field built with its
 # own `error_messages` keeps them.
 ACRONYMS = frozenset({"CPU", "RAM", "OS", "TPM", "IMEI", "SIM", "SD", "URL", "CSV", "PDF", "ID", "GB", "SSD", "HDD"})
-NO_ARTICLE = ("the ", "a ", "an ", "your ", "their ", "its ", "how ", "what ", "when ", "who ", "which ", "why ")
-NO_ARTICLE += ("where ", "whether ", "if ")
+NO_ARTICLE: tuple[str, ...] = ("the ", "a ", "an ", "your ", "their ", "its ", "how ", "what ", "when ", "who ")
+NO_ARTICLE += ("which ", "why ", "where ", "whether ", "if ")
 
 
 def field_noun(label: str) -> str:
@@ -188,7 +188,7 @@ def name_field_errors(form: forms.BaseForm, overrides: dict[str, dict[str, str]]
     """Replace each of Django's default messages on `form`'s fields with one naming the field."""
     for name, field in form.fields.items():
         defaults = _default_messages(field)
-        derived = govuk_messages(field, field_noun(field.label or pretty_name(name)))
+        derived = govuk_messages(field, field_noun(str(field.label or pretty_name(name))))
         for code, message in derived.items():
             # Validators' codes (min_value, max_length) are not among a field's defaults: fill those too.
             current = field.error_messages.get(code)

@@ -110,7 +110,7 @@ def stocktake_finish(*, stocktake: Stocktake, actor) -> Stocktake:
     where = f"{stocktake.site}" + (f", {stocktake.location}" if stocktake.location else "")
     for scan in stocktake.scans.filter(outcome=ScanOutcome.ELSEWHERE).select_related("device", "device__site"):
         device = scan.device
-        if device.site_id != stocktake.site_id and device.status not in NOT_ON_A_SHELF:
+        if device is not None and device.site_id != stocktake.site_id and device.status not in NOT_ON_A_SHELF:
             device_move(device=device, site=stocktake.site, actor=actor, reason=f"Found at {where} during {stocktake}")
     return stocktake
 
@@ -132,8 +132,8 @@ class StocktakeReport:
         for scan in [*self.found, *self.elsewhere, *self.not_on_shelf, *self.unknown]:
             device = f"{scan.device.make} {scan.device.model}" if scan.device else ""
             yield scan.get_outcome_display(), scan.tag, device, str(scan.recorded_site or "")
-        for device in self.missing:
-            yield "Expected but not scanned", device.asset_tag, f"{device.make} {device.model}", str(device.site)
+        for missing in self.missing:
+            yield "Expected but not scanned", missing.asset_tag, f"{missing.make} {missing.model}", str(missing.site)
 
 
 def stocktake_report(stocktake: Stocktake) -> StocktakeReport:
