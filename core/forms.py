@@ -155,7 +155,7 @@ def govuk_messages(field: forms.Field, noun: str) -> dict[str, str]:
     messages = {
         "required": f"{'Select' if _is_choice(field) else 'Enter'} {noun}",
         "invalid_choice": f"{pick} from the list",
-        "invalid_pk_value": f"{pick} from the list",
+        "invalid_pk_value": f"{pick} from the list: “%(pk)s” is not one of them",
         "invalid_list": f"{pick} from the list",
         "max_length": f"{what} must be %(limit_value)d characters or fewer",
         "min_length": f"{what} must be %(limit_value)d characters or more",
