@@ -36,7 +36,7 @@ class ScanForm(GovukForm):
 class PasteForm(GovukForm):
     tags = forms.CharField(
         label="Or paste many asset tags",
-        max_length=20_000,
+        max_length=40_000,
         help_text="One a line, or separated by spaces or commas. Labels’ web addresses work too.",
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
     )

@@ -28,7 +28,7 @@ from reuse.services.lifecycle import device_move
 
 # What an asset tag looks like (Relay's own and pre-printed ones): anything else is a mis-scan.
 TAG = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
-MAX_PASTE = 500
+MAX_PASTE = 1000
 
 
 @transaction.atomic
@@ -79,13 +79,37 @@ def stocktake_scan(*, stocktake: Stocktake, actor, scanned: str) -> StocktakeSca
 
 @transaction.atomic
 def stocktake_scan_many(*, stocktake: Stocktake, actor, text: str) -> list[StocktakeScan]:
-    """Every tag pasted into a box (one per line, or separated by spaces or commas), all or none."""
+    """Every tag pasted into a box (one per line, or separated by spaces or commas), all or none: the same
+    as scanning each in turn, in a few queries. DomainError `tag_invalid` names the first bad tag."""
     tags = parse_tags(text)
     if not tags:
         raise DomainError("tag_invalid", "Enter or paste at least one asset tag")
     if len(tags) > MAX_PASTE:
         raise DomainError("too_many_tags", f"Paste at most {MAX_PASTE} tags at a time")
-    return [stocktake_scan(stocktake=stocktake, actor=actor, scanned=tag) for tag in tags]
+    if bad := next((tag for tag in tags if not TAG.match(tag)), None):
+        raise DomainError("tag_invalid", f"{bad[:30]} is not an asset tag: enter tags like RLY-000123")
+    _open(stocktake)
+    known = set(StocktakeScan.objects.filter(stocktake=stocktake, tag__in=tags).values_list("tag", flat=True))
+    new = [tag for tag in tags if tag not in known]
+    devices = {d.asset_tag: d for d in Device.objects.filter(asset_tag__in=new).only("asset_tag", "site", "status")}
+    now = timezone.now()
+    StocktakeScan.objects.bulk_create(
+        [
+            StocktakeScan(
+                stocktake=stocktake,
+                tag=tag,
+                device=devices.get(tag),
+                recorded_site_id=devices[tag].site_id if tag in devices else None,
+                outcome=_outcome(stocktake, devices.get(tag)),
+                scanned_at=now,
+                scanned_by=actor,
+            )
+            for tag in new
+        ],
+        ignore_conflicts=True,  # a tag scanned on another screen meanwhile: the first scan stands
+        batch_size=500,
+    )
+    return list(StocktakeScan.objects.filter(stocktake=stocktake, tag__in=tags))
 
 
 def expected_devices(stocktake: Stocktake):

@@ -129,3 +129,10 @@ def test_desk_staff_count_only_their_own_branch(client, dina, depot, branch, ali
 def test_coordinators_do_not_count(client, carl):
     client.force_login(carl)
     assert client.get("/devices/stocktakes/").status_code == 403
+
+
+def test_a_paste_with_a_bad_tag_records_nothing(counted, alice):
+    stocktake, (one, *_), _away = counted
+    with pytest.raises(DomainError) as error:
+        stocktake_scan_many(stocktake=stocktake, actor=alice, text=f"{one.asset_tag}\n=CMD()")
+    assert error.value.code == "tag_invalid" and not StocktakeScan.objects.exists()
