@@ -129,7 +129,8 @@ def field_noun(label: str) -> str:
     "How many?" -> "how many"."""
     text = str(label).split(" (")[0].strip().rstrip("?:").strip() or "this"
     first, _, rest = text.partition(" ")
-    if first.upper() != first or first.upper() not in ACRONYMS:
+    # An acronym keeps its capitals: "NIST SP 800-88 category", "IMEI".
+    if not (first in ACRONYMS or (len(first) > 1 and first.isupper())):
         text = f"{first[0].lower()}{first[1:]}" + (f" {rest}" if rest else "")
     return text if text.lower().startswith(NO_ARTICLE) else f"the {text}"
 

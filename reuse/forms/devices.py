@@ -60,4 +60,7 @@ class CorrectionForm(GovukForm):
         help_text="Recorded in the custody record with the correction",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    error_overrides = {"reason": {"required": "Enter why the status change was a mistake"}}
+    error_overrides = {
+        "reason": {"required": "Enter why the status change was a mistake"},
+        "event": {"required": "Start again from the device's page: the status change to correct is missing"},
+    }

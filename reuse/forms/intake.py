@@ -255,7 +255,15 @@ class SiteDefaultMixin:
             self.initial["site"] = default_site(user)
 
 
+# The questions these forms ask, as their errors say them.
+WHERE_AND_HOW = {
+    "site": {"required": "Select where the devices are now"},
+    "date_format": {"required": "Select how dates are written in the file"},
+}
+
+
 class UploadForm(SiteDefaultMixin, GovukModelForm):
+    error_overrides = WHERE_AND_HOW
     file = forms.FileField(
         label="CSV file",
         help_text="Relay's intake template or a Snipe-IT asset export, saved as CSV UTF-8. Up to 50,000 rows.",
@@ -291,6 +299,8 @@ class UploadForm(SiteDefaultMixin, GovukModelForm):
 
 class ImportOptionsForm(SiteDefaultMixin, GovukModelForm):
     """Change how the uploaded file is read, without uploading it again."""
+
+    error_overrides = WHERE_AND_HOW
 
     class Meta(UploadForm.Meta):
         fields = ["site", "date_format", "lot"]

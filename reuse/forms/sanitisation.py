@@ -39,6 +39,18 @@ class EvidenceField(forms.FileField):
 
 
 class SanitisationRecordForm(GovukForm):
+    error_overrides = {
+        "started_at": {
+            "required": "Enter when the wipe started",
+            "invalid": "Enter when the wipe started, as a date and time",
+        },
+        "ended_at": {
+            "required": "Enter when the wipe finished",
+            "invalid": "Enter when the wipe finished, as a date and time",
+        },
+        "rounds": {"required": "Enter the number of rounds"},
+    }
+
     category = forms.ChoiceField(
         label="NIST SP 800-88 category",
         choices=R.Category.choices,
@@ -91,6 +103,7 @@ class MediumAddForm(GovukForm):
     """A drive found in a device on the bench (its page's \"Add a drive\")."""
 
     kind = forms.ChoiceField(label="Type", choices=StorageType.choices)
+    error_overrides = {"kind": {"required": "Select the drive type"}}
     make = forms.CharField(max_length=60, required=False)
     model = forms.CharField(max_length=100, required=False)
     serial = forms.CharField(

@@ -105,3 +105,21 @@ def test_field_nouns():
     assert field_noun("RAM (GB)") == "the RAM"
     assert field_noun("Serial number") == "the serial number"
     assert field_noun("How many people?") == "how many people"
+
+
+@pytest.mark.django_db
+def test_wipe_and_upload_forms_read_as_sentences():
+    from reuse.forms.intake import UploadForm
+    from reuse.forms.sanitisation import MediumAddForm, SanitisationRecordForm
+
+    wipe = SanitisationRecordForm(data={})
+    wipe.is_valid()
+    assert wipe.errors["category"] == ["Select the NIST SP 800-88 category"]
+    assert wipe.errors["started_at"] == ["Enter when the wipe started"]
+    assert wipe.errors["rounds"] == ["Enter the number of rounds"]
+    drive = MediumAddForm(data={})
+    drive.is_valid()
+    assert drive.errors["kind"] == ["Select the drive type"]
+    upload = UploadForm(data={}, files={})
+    upload.is_valid()
+    assert upload.errors["site"] == ["Select where the devices are now"]
