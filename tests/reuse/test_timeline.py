@@ -114,3 +114,15 @@ def test_device_page_shows_the_timeline(client, alice, ready_device, branch):
     assert "Moved from Civic Centre IT Depot to Central Library" in page
     assert "Ready for reuse → Ready for reuse" not in page
     assert "Wiped:" in page
+
+
+def test_a_label_print_is_on_the_timeline(make_device, alice, l7160):
+    from reuse.models import LabelJob
+
+    device, other = make_device(), make_device()
+    LabelJob.objects.create(
+        template=l7160, tags=[other.asset_tag, device.asset_tag], count=2, status=LabelJob.Status.DONE, created_by=alice
+    )
+    LabelJob.objects.create(template=l7160, tags=[other.asset_tag], count=1, status=LabelJob.Status.DONE)
+    labels = [e for e in timeline([device.pk], alice) if e.kind == "label"]
+    assert len(labels) == 1 and labels[0].title == "Label printed" and labels[0].link
