@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Labels", "reuse:label-print", (IT,)),
     ("Sanitisation", "reuse:sanitisation", (IT,)),
     ("Disposal", "reuse:disposal-list", (IT,)),
+    ("Stocktake", "reuse:stocktake-list", (IT, DESK)),
     ("Desk", "lending:desk", (DESK,)),
     ("Loans", "lending:loan-list", (DESK,)),
     ("Borrowers", "lending:borrower-list", (DESK,)),

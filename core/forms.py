@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -112,3 +113,106 @@ class BoundedDateTimeField(forms.DateTimeField):
             raise forms.ValidationError(
                 f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}", code="date_out_of_range"
             )
+
+
+# GOV.UK error messages that name the field ("Enter the make", "Select the device type"), derived from
+# each field's label, in place of Django's anonymous defaults ("This field is required."). A form
+# overrides any of them in `error_overrides = {"field": {"required": "..."}}`; a field built with its
+# own `error_messages` keeps them.
+ACRONYMS = frozenset({"CPU", "RAM", "OS", "TPM", "IMEI", "SIM", "SD", "URL", "CSV", "PDF", "ID", "GB", "SSD", "HDD"})
+NO_ARTICLE: tuple[str, ...] = ("the ", "a ", "an ", "your ", "their ", "its ", "how ", "what ", "when ", "who ")
+NO_ARTICLE += ("which ", "why ", "where ", "whether ", "if ")
+
+
+def field_noun(label: str) -> str:
+    """How a message names the field: "Serial number" -> "the serial number", "RAM (GB)" -> "the RAM",
+    "How many?" -> "how many"."""
+    text = str(label).split(" (")[0].strip().rstrip("?:").strip() or "this"
+    first, _, rest = text.partition(" ")
+    # An acronym keeps its capitals: "NIST SP 800-88 category", "IMEI".
+    if not (first in ACRONYMS or (len(first) > 1 and first.isupper())):
+        text = f"{first[0].lower()}{first[1:]}" + (f" {rest}" if rest else "")
+    return text if text.lower().startswith(NO_ARTICLE) else f"the {text}"
+
+
+def _sentence(noun: str) -> str:
+    return f"{noun[0].upper()}{noun[1:]}"
+
+
+def _default_messages(field: forms.Field) -> dict:
+    messages: dict = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+def _is_choice(field: forms.Field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.FileField | forms.BooleanField)
+
+
+def govuk_messages(field: forms.Field, noun: str) -> dict[str, str]:
+    """The GOV.UK messages for `field`, named by `noun` ("the make")."""
+    what, pick = _sentence(noun), f"Select {noun}"
+    messages = {
+        "required": f"{'Select' if _is_choice(field) else 'Enter'} {noun}",
+        "invalid_choice": f"{pick} from the list",
+        "invalid_pk_value": f"{pick} from the list: “%(pk)s” is not one of them",
+        "invalid_list": f"{pick} from the list",
+        "max_length": f"{what} must be %(limit_value)d characters or fewer",
+        "min_length": f"{what} must be %(limit_value)d characters or more",
+        "min_value": f"{what} must be %(limit_value)s or more",
+        "max_value": f"{what} must be %(limit_value)s or less",
+        "max_digits": f"{what} must be %(max)s digits or fewer",
+        "max_decimal_places": f"{what} must have %(max)s decimal places or fewer",
+        "empty": f"The file for {noun} is empty",
+        "missing": f"Select {noun}",
+        "step_size": f"{what} must be a multiple of %(limit_value)s",
+    }
+    if isinstance(field, forms.BooleanField):
+        messages["required"] = f"Confirm {noun}" if noun.startswith("the ") else f"Select {noun}"
+    if isinstance(field, forms.IntegerField):
+        messages["invalid"] = f"{what} must be a whole number"
+    elif isinstance(field, forms.DecimalField | forms.FloatField):
+        messages["invalid"] = f"{what} must be a number"
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{what} must be a real date and time"
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{what} must be a real date, like 27/3/2026"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = f"Enter {noun} in the correct format, like name@example.com"
+    elif isinstance(field, forms.FileField):
+        messages["invalid"] = f"Select a file for {noun}"
+    return messages
+
+
+def name_field_errors(form: forms.BaseForm, overrides: dict[str, dict[str, str]]) -> None:
+    """Replace each of Django's default messages on `form`'s fields with one naming the field."""
+    for name, field in form.fields.items():
+        defaults = _default_messages(field)
+        derived = govuk_messages(field, field_noun(str(field.label or pretty_name(name))))
+        for code, message in derived.items():
+            # Validators' codes (min_value, max_length) are not among a field's defaults: fill those too.
+            current = field.error_messages.get(code)
+            if current is None or str(current) == str(defaults.get(code)):
+                field.error_messages[code] = message
+        field.error_messages.update(overrides.get(name, {}))
+
+
+class GovukForm(forms.Form):
+    """A form whose error messages name their field, GOV.UK style (`name_field_errors`)."""
+
+    error_overrides: dict[str, dict[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_field_errors(self, self.error_overrides)
+
+
+class GovukModelForm(forms.ModelForm):
+    """`GovukForm` for a model form."""
+
+    error_overrides: dict[str, dict[str, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_field_errors(self, self.error_overrides)

@@ -16,6 +16,7 @@ from django.db import models
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import DomainError
+from core.forms import GovukForm
 
 MAX_BYTES = 200_000
 MAX_SIDE = 2000
@@ -95,7 +96,7 @@ def signature_checked(method: str, png: bytes | None, *, who: str = "they") -> b
     return png
 
 
-class SignatureFields(forms.Form):
+class SignatureFields(GovukForm):
     """The signature part of a form: how they agreed, and the drawing (a hidden field the pad fills).
 
     `cleaned_data["signature_png"]` holds the checked PNG when drawn. Templates hide the "signed on

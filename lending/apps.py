@@ -13,5 +13,8 @@ class LendingConfig(AppConfig):
         from reuse.signals import device_changed
 
         retention.register(BORROWER_RETENTION)
+        from lending.timeline import register_providers
+
+        register_providers()
         device_changed.connect(receivers.device_changed, dispatch_uid="lending-fill-holds")
         post_migrate.connect(receivers.ensure_defaults, sender=self, dispatch_uid="lending-defaults")

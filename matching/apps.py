@@ -12,4 +12,7 @@ class MatchingConfig(AppConfig):
         from matching.services.retention import RULE
 
         register(RULE)
+        from matching.timeline import register_providers
+
+        register_providers()
         post_migrate.connect(receivers.ensure_defaults, sender=self, dispatch_uid="matching-defaults")

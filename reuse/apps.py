@@ -18,3 +18,6 @@ class ReuseConfig(AppConfig):
 
         # A SQLite table rebuild (Django's way to alter a column) drops the search index's triggers.
         post_migrate.connect(search_index_ensure, sender=self, dispatch_uid="reuse-search-index")
+        from reuse.timeline import register_providers
+
+        register_providers()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reuse.views import certificates, devices, disposal, intake, inventory, labels, sanitisation
+from reuse.views import certificates, devices, disposal, intake, inventory, labels, sanitisation, stocktakes
 
 app_name = "reuse"
 
@@ -25,7 +25,12 @@ urlpatterns = [
     path("disposal/", disposal.disposal_list, name="disposal-list"),
     path("disposal/new/", disposal.disposal_new, name="disposal-new"),
     path("disposal/<str:reference>/", disposal.disposal_detail, name="disposal-detail"),
+    path("stocktakes/", stocktakes.stocktake_list, name="stocktake-list"),
+    path("stocktakes/<int:pk>/", stocktakes.stocktake_detail, name="stocktake-detail"),
+    path("stocktakes/<int:pk>/report.csv", stocktakes.stocktake_csv, name="stocktake-csv"),
     path("<str:tag>/status/", devices.device_transition_view, name="device-transition"),
+    path("<str:tag>/edit/", devices.device_edit_view, name="device-edit"),
+    path("<str:tag>/correct/", devices.device_correct_view, name="device-correct"),
     path("<str:tag>/drives/add/", sanitisation.medium_add, name="medium-add"),
     path("<str:tag>/drives/<int:pk>/remove/", sanitisation.medium_remove, name="medium-remove"),
     path("<str:tag>/drives/<int:medium_pk>/wipe/", sanitisation.record_wipe, name="record-wipe"),

@@ -104,4 +104,4 @@ def test_a_huge_device_id_in_a_bulk_move_is_a_form_error(client, alice, depot):
     client.force_login(alice)
     response = client.post("/devices/move/", {"device": HUGE, "site": depot.pk}, follow=True)
     assert response.status_code == 200
-    assert f"{HUGE}” is not a valid value" in response.content.decode()
+    assert f"{HUGE}” is not one of them" in response.content.decode()

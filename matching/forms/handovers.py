@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 
+from core.forms import GovukForm
 from core.signature import SignatureFields
 from matching.models import HandoverKind
 
@@ -72,7 +73,7 @@ class HandoverForm(SignatureFields):
         return [a.strip() for a in self.cleaned_data.get("accessories", "").split(",") if a.strip()]
 
 
-class ReturnedForm(forms.Form):
+class ReturnedForm(GovukForm):
     confirm = forms.BooleanField(
         label="The device is back with us", error_messages={"required": "Confirm that the device is back"}
     )

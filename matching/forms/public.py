@@ -12,7 +12,7 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
-from core.forms import GovukDateField
+from core.forms import GovukDateField, GovukForm
 from matching.models import MAX_LINE_QUANTITY, Connectivity, DayPart, OrganisationKind, ServedGroup
 from reuse.models import DeviceKind, Site
 
@@ -40,7 +40,7 @@ def started_at(token: str, *, max_age: int = 6 * 3600) -> int | None:
         return None
 
 
-class HoneypotForm(forms.Form):
+class HoneypotForm(GovukForm):
     """A field hidden from people (`templates/matching/public/_honeypot.html`); a bot fills it in."""
 
     BOT = "We could not accept this form. If you filled it in yourself, call us and we will take your request."
@@ -304,7 +304,7 @@ class ConsentForm(HoneypotForm):
     )
 
 
-class BookingForm(forms.Form):
+class BookingForm(GovukForm):
     date = forms.TypedChoiceField(
         label="Which day will you collect?",
         widget=forms.RadioSelect,
@@ -325,7 +325,7 @@ class BookingForm(forms.Form):
         field.choices = [(day.isoformat(), f"{day:%A %-d %B}") for day in days]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukForm):
     reason = forms.CharField(
         label="Why? (optional)", required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -334,7 +334,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(GovukForm):
     people_reached = forms.IntegerField(
         label="How many people have the devices reached so far?",
         min_value=0,

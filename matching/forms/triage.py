@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import GovukForm
 from matching.models import MAX_LINE_QUANTITY, Tier
 
 
@@ -10,7 +11,7 @@ class TierChoiceField(forms.ModelChoiceField):
         return f"Tier {obj.number}: {obj.name}. {obj.meaning}"
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(GovukForm):
     note = forms.CharField(
         label="How did you check it?",
         required=False,
@@ -19,7 +20,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(GovukForm):
     tier = TierChoiceField(
         label="Priority tier",
         queryset=Tier.objects.all(),
@@ -36,7 +37,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     reason = forms.CharField(
         label="Reason",
         max_length=1000,
@@ -46,7 +47,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukForm):
     text = forms.CharField(
         label="Add a note",
         max_length=1000,
@@ -56,7 +57,7 @@ class NoteForm(forms.Form):
     )
 
 
-class TierForm(forms.Form):
+class TierForm(GovukForm):
     tier = TierChoiceField(
         label="Priority tier",
         queryset=Tier.objects.all(),
@@ -65,7 +66,7 @@ class TierForm(forms.Form):
     )
 
 
-class QuantityForm(forms.Form):
+class QuantityForm(GovukForm):
     quantity = forms.IntegerField(
         label="New quantity",
         min_value=0,
@@ -81,7 +82,7 @@ class QuantityForm(forms.Form):
     )
 
 
-class CancelAllocationForm(forms.Form):
+class CancelAllocationForm(GovukForm):
     reason = forms.CharField(
         label="Why is it cancelled?", max_length=300, error_messages={"required": "Say why it is cancelled"}
     )

@@ -2,10 +2,11 @@
 
 from django import forms
 
+from core.forms import GovukForm, GovukModelForm
 from reuse.models import DisposalBatch, parse_tags
 
 
-class DisposalForm(forms.ModelForm):
+class DisposalForm(GovukModelForm):
     tags = forms.CharField(
         label="Asset tags",
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -38,5 +39,5 @@ class DisposalForm(forms.ModelForm):
         return tags
 
 
-class DestructionCertificateForm(forms.Form):
+class DestructionCertificateForm(GovukForm):
     destruction_certificate = forms.CharField(label="Certificate of destruction reference", max_length=100)

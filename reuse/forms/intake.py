@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.conf import settings
 
+from core.forms import GovukForm, GovukModelForm
 from reuse.intake.reader import EXCEL_MESSAGE, excel_mangled
 from reuse.models import Device, DeviceImport, DeviceKind, Grade, Site, StorageType, asset_tag_from_scan, validate_imei
 
@@ -38,8 +39,14 @@ class SiteChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-class DeviceForm(forms.ModelForm):
+class DeviceForm(GovukModelForm):
     """One device, as an IT technician records it at the bench."""
+
+    error_overrides = {
+        "kind": {"required": "Select the device type"},
+        "site": {"required": "Select where the device is now"},
+        "updates_until": {"invalid": "The security updates date must be a real date, like 12/10/2027"},
+    }
 
     label = forms.CharField(
         label="Pre-printed label",
@@ -185,7 +192,7 @@ class DeviceForm(forms.ModelForm):
         return {**fields, "has_charger": "has_charger" in accessories, "has_case": "has_case" in accessories}
 
 
-class DriveRowForm(forms.Form):
+class DriveRowForm(GovukForm):
     """One drive row of the register-a-device form. A row left completely blank is ignored."""
 
     kind = forms.ChoiceField(label="Type", choices=[("", "Choose")] + list(StorageType.choices), required=False)
@@ -248,7 +255,15 @@ class SiteDefaultMixin:
             self.initial["site"] = default_site(user)
 
 
-class UploadForm(SiteDefaultMixin, forms.ModelForm):
+# The questions these forms ask, as their errors say them.
+WHERE_AND_HOW = {
+    "site": {"required": "Select where the devices are now"},
+    "date_format": {"required": "Select how dates are written in the file"},
+}
+
+
+class UploadForm(SiteDefaultMixin, GovukModelForm):
+    error_overrides = WHERE_AND_HOW
     file = forms.FileField(
         label="CSV file",
         help_text="Relay's intake template or a Snipe-IT asset export, saved as CSV UTF-8. Up to 50,000 rows.",
@@ -282,8 +297,10 @@ class UploadForm(SiteDefaultMixin, forms.ModelForm):
         return upload
 
 
-class ImportOptionsForm(SiteDefaultMixin, forms.ModelForm):
+class ImportOptionsForm(SiteDefaultMixin, GovukModelForm):
     """Change how the uploaded file is read, without uploading it again."""
+
+    error_overrides = WHERE_AND_HOW
 
     class Meta(UploadForm.Meta):
         fields = ["site", "date_format", "lot"]

@@ -1,13 +1,11 @@
 """The inventory's bulk move: validation only; `reuse.services.inventory.devices_move` decides."""
 
-from django import forms
-
-from core.forms import IdsField
+from core.forms import GovukForm, IdsField
 from reuse.forms.intake import SiteChoiceField
 from reuse.models import Device, Site
 
 
-class BulkMoveForm(forms.Form):
+class BulkMoveForm(GovukForm):
     device = IdsField(queryset=Device.objects.all(), error_messages={"required": "Select the devices to move"})
     site = SiteChoiceField(
         queryset=Site.objects.active().order_by("name"),

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from core.forms import IdsField
+from core.forms import GovukForm, IdsField
 from reuse.models import Device, DeviceStatus, LabelTemplate, Printer
 
 
@@ -12,7 +12,7 @@ class TemplateChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class LabelOptionsForm(forms.Form):
+class LabelOptionsForm(GovukForm):
     """Label size, printer and positions to skip: common to every way of printing."""
 
     template = TemplateChoiceField(

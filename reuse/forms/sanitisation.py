@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from core.forms import BoundedDateTimeField
+from core.forms import BoundedDateTimeField, GovukForm, GovukModelForm
 from reuse.models import ResetChecklist, SanitisationRecord, StorageType
 from reuse.services.evidence import ACCEPTED, ACCEPTED_TEXT
 
@@ -38,7 +38,19 @@ class EvidenceField(forms.FileField):
         return upload
 
 
-class SanitisationRecordForm(forms.Form):
+class SanitisationRecordForm(GovukForm):
+    error_overrides = {
+        "started_at": {
+            "required": "Enter when the wipe started",
+            "invalid": "Enter when the wipe started, as a date and time",
+        },
+        "ended_at": {
+            "required": "Enter when the wipe finished",
+            "invalid": "Enter when the wipe finished, as a date and time",
+        },
+        "rounds": {"required": "Enter the number of rounds"},
+    }
+
     category = forms.ChoiceField(
         label="NIST SP 800-88 category",
         choices=R.Category.choices,
@@ -87,10 +99,11 @@ class SanitisationRecordForm(forms.Form):
         return data
 
 
-class MediumAddForm(forms.Form):
+class MediumAddForm(GovukForm):
     """A drive found in a device on the bench (its page's \"Add a drive\")."""
 
     kind = forms.ChoiceField(label="Type", choices=StorageType.choices)
+    error_overrides = {"kind": {"required": "Select the drive type"}}
     make = forms.CharField(max_length=60, required=False)
     model = forms.CharField(max_length=100, required=False)
     serial = forms.CharField(
@@ -108,18 +121,18 @@ class MediumAddForm(forms.Form):
     )
 
 
-class MediumRemoveForm(forms.Form):
+class MediumRemoveForm(GovukForm):
     reason = forms.CharField(max_length=200, help_text="For example: drive failed and was shredded, or replaced")
 
 
-class ResetChecklistForm(forms.ModelForm):
+class ResetChecklistForm(GovukModelForm):
     class Meta:
         model = ResetChecklist
         fields = [*ResetChecklist.ITEMS, "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class VerifyRecordForm(forms.Form):
+class VerifyRecordForm(GovukForm):
     decision = forms.ChoiceField(
         label="Your check",
         widget=forms.RadioSelect,
@@ -160,7 +173,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class WipeLogForm(forms.Form):
+class WipeLogForm(GovukForm):
     log = MultipleFileField(
         label="nwipe or ShredOS logs",
         help_text=f"The .log or .txt files nwipe wrote: one, or up to {settings.WIPE_LOG_UPLOAD_MAX_FILES} at once "

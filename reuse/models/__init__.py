@@ -10,4 +10,5 @@ from reuse.models.numbering import *  # noqa: F403
 from reuse.models.reservations import *  # noqa: F403
 from reuse.models.sanitisation import *  # noqa: F403
 from reuse.models.sites import *  # noqa: F403
+from reuse.models.stocktakes import *  # noqa: F403
 from reuse.models.support import *  # noqa: F403

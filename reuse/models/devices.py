@@ -28,6 +28,7 @@ __all__ = [
     "Device",
     "StorageMedium",
     "CustodyEvent",
+    "join_known",
     "luhn_valid",
     "validate_imei",
     "label_url",
@@ -119,6 +120,11 @@ class DeviceQuerySet(models.QuerySet):
         """The devices `user` may see: every one for IT, coordinators and administrators; desk staff see
         those at their own sites."""
         return scoped(self, user, site_field="site")
+
+
+def join_known(*parts: str) -> str:
+    """The parts that are known, comma separated: never ", 8 GB" or a trailing comma."""
+    return ", ".join(part for part in parts if part)
 
 
 def luhn_valid(number: str) -> bool:
@@ -240,6 +246,19 @@ class Device(models.Model):
     def is_lendable(self) -> bool:
         return self.status == DeviceStatus.READY and self.wipe_stands
 
+    @property
+    def specification(self) -> str:
+        """What it is made of, in words, leaving out what is not known: "Intel i5, 8 GB RAM, 256 GB NVMe SSD"
+        or "8 GB RAM"; "" when nothing is."""
+        storage = ""
+        if self.storage_gb:
+            storage = f"{self.storage_gb} GB {self.get_storage_type_display() if self.storage_type else 'storage'}"
+        return join_known(self.cpu.strip(), f"{self.ram_gb} GB RAM" if self.ram_gb else "", storage)
+
+    @property
+    def operating_system(self) -> str:
+        return " ".join(part for part in (self.os_name.strip(), self.os_version.strip()) if part)
+
 
 class StorageMedium(models.Model):
     """One drive or flash store in a device; each needs its own sanitisation record."""
@@ -260,6 +279,12 @@ class StorageMedium(models.Model):
     def __str__(self):
         parts = [self.get_kind_display(), self.make, self.model, self.serial]
         return " ".join(p for p in parts if p)
+
+    @property
+    def description(self) -> str:
+        """ "SATA SSD Samsung 870 EVO, 256 GB", "Samsung, 256 GB" without a model, "SATA SSD" alone."""
+        name = " ".join(part for part in (self.get_kind_display(), self.make.strip(), self.model.strip()) if part)
+        return join_known(name, f"{self.capacity_gb} GB" if self.capacity_gb else "")
 
 
 class CustodyEventQuerySet(models.QuerySet):

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from reuse.chain import digest_signature, heads_text
 from reuse.models import AuditDigest, CustodyEvent, CustodyRechain, Device
-from reuse.services.lifecycle import step_allowed
+from reuse.services.lifecycle import corrected_seq, step_allowed
 
 HEADS_CHUNK = 5000
 
@@ -125,6 +125,7 @@ def audit_verify(*, chunk: int = 5000, published: list[PublishedHeads] | None = 
     last_seq: dict[int, int] = {}
     checked = 0
     current, expected_seq, prev_hash, last_status = None, 1, "", None
+    steps: dict[int, tuple[str, str]] = {}  # this chain's (from, to) by seq: what a correction undoes
 
     def close(device_id):
         if device_id is not None and last_status != statuses.get(device_id):
@@ -140,6 +141,7 @@ def audit_verify(*, chunk: int = 5000, published: list[PublishedHeads] | None = 
         if event.device_id != current:
             close(current)
             current, expected_seq, prev_hash, last_status = event.device_id, 1, "", ""
+            steps = {}
         tag = tags.get(event.device_id, str(event.device_id))
         if event.seq != expected_seq:
             problems.append(AuditProblem(tag, event.seq, f"event {expected_seq} is missing"))
@@ -152,7 +154,11 @@ def audit_verify(*, chunk: int = 5000, published: list[PublishedHeads] | None = 
                     f"event before it left the device {last_status or 'nothing'}",
                 )
             )
-        if not step_allowed(event.from_status, event.to_status):
+        corrects = corrected_seq(event.reason)
+        correcting = steps.get(corrects, ("?", "?")) if corrects is not None and corrects < event.seq else None
+        if not step_allowed(event.from_status, event.to_status) and not (
+            correcting and step_allowed(event.from_status, event.to_status, correcting=correcting)
+        ):
             problems.append(
                 AuditProblem(
                     tag,
@@ -184,6 +190,7 @@ def audit_verify(*, chunk: int = 5000, published: list[PublishedHeads] | None = 
                     )
                 )
         checked += 1
+        steps[event.seq] = (event.from_status, event.to_status)
         last_seq[event.device_id] = event.seq
         expected_seq, prev_hash, last_status = event.seq + 1, event.hash, event.to_status
     close(current)

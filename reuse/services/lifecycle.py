@@ -7,10 +7,12 @@ intake, the demo), under the same table and the same hashing; `verify_audit` che
 """
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -35,6 +37,24 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Every device's record starts with this event, from no status at all.
 FIRST_STATUS = S.RECEIVED
+
+# Corrections. A status change made by mistake is undone by a new event that goes back along it, never by
+# rewriting or deleting the old one. These (from, to) steps may be undone, and only while they are the
+# device's latest change: the correction goes from `to` back to `from`. Not here: steps into `received`
+# (they start a new intake cycle), steps that lending, matching or disposal make (reserved, on loan,
+# gifted, lost, recycled, destroyed: their own records undo them).
+CORRECTABLE: frozenset[tuple[str, str]] = frozenset(
+    {
+        (S.RECEIVED, S.SANITISED),
+        (S.RECEIVED, S.QUARANTINED),
+        (S.SANITISED, S.READY),
+        (S.SANITISED, S.REPAIR),
+        (S.REPAIR, S.READY),
+    }
+)
+# A correction's reason starts with this and the number of the event it corrects, inside the hashed text.
+CORRECTION_PREFIX = "Correction of event "
+CORRECTION = re.compile(rf"^{CORRECTION_PREFIX}(\d+): ")
 CONCURRENT = "Someone else changed this device at the same moment; try again."
 
 
@@ -42,9 +62,19 @@ def allowed_next(status: str) -> frozenset[str]:
     return TRANSITIONS[status]
 
 
-def step_allowed(from_status: str, to_status: str) -> bool:
+def corrected_seq(reason: str) -> int | None:
+    """The number of the event a correction undoes, read from its reason; None for any other event."""
+    match = CORRECTION.match(reason)
+    return int(match.group(1)) if match else None
+
+
+def step_allowed(from_status: str, to_status: str, *, correcting: tuple[str, str] | None = None) -> bool:
     """Whether a custody event may go from `from_status` to `to_status`. The first event ("" -> received)
-    starts the record; an event that keeps the status (a move, a drive added) is a note, not a change."""
+    starts the record; an event that keeps the status (a move, a drive added) is a note, not a change.
+    A correction (`correcting`: the (from, to) of the event it undoes) may only go back along a step in
+    `CORRECTABLE`; anything else must follow `TRANSITIONS`."""
+    if correcting is not None:
+        return correcting == (to_status, from_status) and correcting in CORRECTABLE
     if not from_status:
         return to_status == FIRST_STATUS
     return to_status == from_status or to_status in TRANSITIONS.get(from_status, ())
@@ -270,3 +300,57 @@ def custody_note(*, device: Device, actor, reason: str) -> CustodyEvent:
     return append_event(
         device=device, to_status=device.status, from_status=device.status, actor=actor, site=device.site, reason=reason
     )
+
+
+def last_status_change(device: Device) -> CustodyEvent | None:
+    """The device's latest event that changed its status (a move or a note does not)."""
+    events = CustodyEvent.objects.filter(device=device).exclude(from_status=F("to_status")).exclude(from_status="")
+    return events.order_by("-seq").first()
+
+
+def correctable(device: Device) -> CustodyEvent | None:
+    """The status change that `device_correct` may undo now, if any."""
+    event = last_status_change(device)
+    if event and event.to_status == device.status and (event.from_status, event.to_status) in CORRECTABLE:
+        return event
+    return None
+
+
+@transaction.atomic
+def device_correct(*, device: Device, event: CustodyEvent, actor, reason: str) -> CustodyEvent:
+    """Undo `event`, a status change made by mistake, with a new custody event that goes back along it
+    (`CORRECTABLE`) and names it ("Correction of event 7: ..."). The old event stays as it was.
+
+    Only the device's latest status change can be corrected, once. DomainError `not_correctable` otherwise,
+    `reason_required` without a reason, `concurrent_change` if the device changed meanwhile.
+    """
+    if not reason.strip():
+        raise DomainError("reason_required", "Enter why the status change was a mistake")
+    current = Device.objects.select_for_update().get(pk=device.pk)
+    latest = correctable(current)
+    if latest is None or latest.pk != event.pk:
+        raise DomainError(
+            "not_correctable",
+            f"{current.asset_tag}: only its latest status change can be corrected, and only if it went from "
+            "received to sanitised or quarantined, sanitised to ready or repair, or repair to ready.",
+        )
+    back_to = event.from_status
+    changes: dict = {"status": back_to, "status_changed_at": timezone.now()}
+    if event.to_status == S.SANITISED:
+        changes["sanitised_cycle"] = None  # the wipe no longer stands for this cycle: gate 1 judges it again
+    updated = Device.objects.filter(pk=current.pk, status=current.status, cycle=current.cycle).update(**changes)
+    if updated != 1:
+        raise DomainError("concurrent_change", CONCURRENT)
+    correction = append_event(
+        device=current,
+        to_status=back_to,
+        from_status=current.status,
+        actor=actor,
+        site=current.site,
+        reason=f"{CORRECTION_PREFIX}{event.seq}: {reason.strip()}",
+        at=changes["status_changed_at"],
+    )
+    for field, value in changes.items():
+        setattr(device, field, value)
+    _announce(device, event.to_status, back_to)
+    return correction

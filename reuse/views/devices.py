@@ -1,6 +1,8 @@
-"""A device's own pages: its staff page, its status change, and where its QR label leads."""
+"""A device's own pages: its staff page, its status change, its details, a correction, and where its QR
+label leads."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -11,10 +13,12 @@ from core.errors import DomainError
 from core.forms import parse_ids
 from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
-from reuse.forms.devices import TransitionForm
+from core.timeline import timeline
+from reuse.forms.devices import CorrectionForm, DeviceEditForm, TransitionForm
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
-from reuse.services.lifecycle import allowed_next, device_transition
+from reuse.services.devices import device_edit
+from reuse.services.lifecycle import allowed_next, correctable, device_correct, device_transition
 from reuse.services.reservations import live_reservation
 
 
@@ -36,13 +40,14 @@ def show_refusal(form, error: DomainError) -> None:
 @role_required(IT, DESK, COORDINATOR)
 def device_detail(request, tag: str):
     device = device_in_scope(tag)
-    events = device.events.select_related("actor", "site").order_by("-seq")
     context = {
         "device": device,
-        "events": events,
+        "history": timeline([device.pk], request.user),
         "next_statuses": allowed_next(device.status),
         "gate_problems": sanitisation_gate_problems(device) if device.status == DeviceStatus.RECEIVED else [],
         "reservation": live_reservation(device) if device.status == DeviceStatus.RESERVED else None,
+        "is_it": has_role(request.user, IT),
+        "correctable": correctable(device),
     }
     return render(request, "reuse/device_detail.html", context)
 
@@ -90,3 +95,47 @@ def device_label_landing(request, tag: str):
     except NoReverseMatch:
         add_url = None
     return render(request, "reuse/labels/unclaimed.html", {"tag": spare, "add_url": add_url})
+
+
+@role_required(IT)
+@require_http_methods(["GET", "POST"])
+def device_edit_view(request, tag: str):
+    device = device_in_scope(tag)
+    form = DeviceEditForm(request.POST or None, instance=device)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device_edit(
+                device=device_in_scope(tag),
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                **form.device_fields(),
+            )
+        except DomainError as error:
+            show_refusal(form, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{device.asset_tag}'s details are saved.")
+            return redirect(device)
+    return render(request, "reuse/device/edit.html", {"device": device, "form": form})
+
+
+@role_required(IT)
+@require_http_methods(["GET", "POST"])
+def device_correct_view(request, tag: str):
+    """Undo the device's latest status change, made by mistake, with a correction event (`device_correct`)."""
+    device = device_in_scope(tag)
+    event = correctable(device)
+    form = CorrectionForm(request.POST or None, initial={"event": event.pk if event else None})
+    if request.method == "POST" and form.is_valid():
+        chosen = device.events.filter(pk=form.cleaned_data["event"]).first()
+        try:
+            if chosen is None:
+                raise DomainError("not_correctable", "That status change is not this device's.")
+            device_correct(device=device, event=chosen, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"{device.asset_tag} is back to {device.get_status_display().lower()}.")
+            return redirect(device)
+    return render(request, "reuse/device/correct.html", {"device": device, "event": event, "form": form})

@@ -97,7 +97,7 @@ def test_preprinted_labels_page_is_accessible(page, alice):
     page.goto("/devices/labels/preprinted/")
     page.get_by_label("How many labels").fill("0")
     page.get_by_role("button", name="Print labels").click()
-    assert "Ensure this value is greater than or equal to 1" in page.locator(".govuk-error-summary").inner_text()
+    assert "How many labels must be 1 or more" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "labels-preprint-error")
 
 

@@ -118,7 +118,7 @@ def test_errors_are_summarised_and_what_was_typed_is_kept(client, branch):
         ("quantity", "0", "Enter at least 1"),
         ("quantity", "51", "Enter at most 50"),
         ("quantity", "lots", "Enter how many as a whole number"),
-        ("accessibility", "x" * 301, "Ensure this value has at most 300 characters"),
+        ("accessibility", "x" * 301, "The accessibility needs must be 300 characters or fewer"),
     ],
 )
 def test_line_values_are_bounded(client, branch, field, value, message):
@@ -130,7 +130,7 @@ def test_line_values_are_bounded(client, branch, field, value, message):
 def test_lengths_are_capped_on_every_text_field(client):
     token = started_token()
     response = client.post("/request/organisation/", {**ORGANISATION, "organisation_name": "N" * 151, "started": token})
-    assert "Ensure this value has at most 150 characters" in response.content.decode()
+    assert "The name of your organisation must be 150 characters or fewer" in response.content.decode()
 
 
 @pytest.mark.parametrize(

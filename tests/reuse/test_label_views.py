@@ -98,7 +98,7 @@ def test_more_than_two_sheets_become_a_background_job(
         ({}, "tags", "Enter asset tags or choose a status"),
         ({"tags": "X", "status": "ready"}, "status", "not both"),
         ({"status": "ready", "skip": "21"}, "skip", "skip between 0 and 20"),
-        ({"status": "ready", "skip": "-3"}, "skip", "greater than or equal to 0"),
+        ({"status": "ready", "skip": "-3"}, "skip", "must be 0 or more"),
         ({"status": "ready", "template": ""}, "template", "Choose a label size"),
     ],
 )

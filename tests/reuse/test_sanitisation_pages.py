@@ -296,7 +296,8 @@ def test_device_page_shows_the_panel_within_a_query_budget(
     for medium in device.media.all():
         record_wipe(device, medium, operator=alice, verifier=None)
     client.force_login(bob)
-    with django_assert_max_num_queries(25):
+    # The page also carries the device's whole timeline: one query per kind of record (core.timeline).
+    with django_assert_max_num_queries(30):
         body = client.get(device.get_absolute_url()).content.decode()
     assert body.count("Awaiting verification") == 2 and body.count(">Verify<") == 2
     assert "Change status" in body and 'value="quarantined"' in body

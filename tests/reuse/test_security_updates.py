@@ -90,7 +90,7 @@ def test_the_device_form_refuses_a_date_that_is_not_one(client, alice, depot):
     client.force_login(alice)
     response = client.post("/devices/add/", form_data(depot, drives=[SSD], updates_until="31/13/2027"))
     assert response.status_code == 200
-    assert "Enter a valid date" in response.content.decode()
+    assert "The security updates date must be a real date" in response.content.decode()
     assert not Device.objects.exists()
 
 
