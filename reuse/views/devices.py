@@ -11,15 +11,16 @@ from core.errors import DomainError
 from core.forms import parse_ids
 from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
-from reuse.forms.devices import TransitionForm
+from reuse.forms.devices import TransitionForm, page_statuses
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
 from reuse.services.lifecycle import allowed_next, device_transition
 from reuse.services.reservations import live_reservation
 
 
-def device_in_scope(tag: str) -> Device:
-    return get_object_or_404(Device.objects.select_related("site"), asset_tag=tag.upper())
+def device_in_scope(tag: str, user) -> Device:
+    """The device with `tag`, if `user` may see it (desk staff: only at their own sites); 404 otherwise."""
+    return get_object_or_404(Device.objects.visible_to(user).select_related("site"), asset_tag=tag.upper())
 
 
 def selected_ids(values) -> list[int]:
@@ -35,7 +36,7 @@ def show_refusal(form, error: DomainError) -> None:
 
 @role_required(IT, DESK, COORDINATOR)
 def device_detail(request, tag: str):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     events = device.events.select_related("actor", "site").order_by("-seq")
     context = {
         "device": device,
@@ -50,8 +51,9 @@ def device_detail(request, tag: str):
 @role_required(IT)
 @require_http_methods(["GET", "POST"])
 def device_transition_view(request, tag: str):
-    device = device_in_scope(tag)
-    form = TransitionForm(request.POST or None, allowed=allowed_next(device.status), prefix="status")
+    device = device_in_scope(tag, request.user)
+    allowed = page_statuses(device.status, allowed_next(device.status))
+    form = TransitionForm(request.POST or None, allowed=allowed, prefix="status")
     if request.method == "POST" and form.is_valid():
         to_status = form.cleaned_data["to_status"]
         try:
@@ -79,7 +81,10 @@ def device_label_landing(request, tag: str):
     device = Device.objects.only("asset_tag", "kind", "status").filter(asset_tag=tag).first()
     staff = has_role(request.user, IT, DESK, COORDINATOR, ADMIN)
     if device is not None:
-        return redirect(device) if staff else render(request, "reuse/device_public.html", {"device": device})
+        # Desk staff of another branch see what a finder sees: the device page is for those it is visible to.
+        if staff and Device.objects.visible_to(request.user).filter(pk=device.pk).exists():
+            return redirect(device)
+        return render(request, "reuse/device_public.html", {"device": device})
     spare = PreprintedTag.objects.filter(asset_tag=tag, device__isnull=True).first()
     if spare is None:
         raise Http404("No device has this asset tag")
