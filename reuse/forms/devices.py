@@ -9,6 +9,15 @@ from reuse.models import Device, DeviceStatus
 # Statuses staff set from the device page. Reserved, on loan and gifted are reached through lending
 # and matching (loans, holds, handovers), never by picking them here.
 DEVICE_PAGE_STATUSES = frozenset(DeviceStatus) - {DeviceStatus.RESERVED, DeviceStatus.ON_LOAN, DeviceStatus.GIFTED}
+# Statuses a device leaves only through the record that holds it: its loan (returned or lost at the desk)
+# or its reservation (the hold or allocation cancelled, the handover). From the device page the loan would
+# stay open, or the reservation live, on a device back on the shelf.
+HELD_STATUSES = frozenset({DeviceStatus.RESERVED, DeviceStatus.ON_LOAN})
+
+
+def page_statuses(current: str, allowed) -> frozenset[str]:
+    """What the device page may move a device in `current` to, of the lifecycle's `allowed`."""
+    return frozenset() if current in HELD_STATUSES else frozenset(allowed) & DEVICE_PAGE_STATUSES
 
 
 class TransitionForm(GovukForm):
@@ -17,9 +26,7 @@ class TransitionForm(GovukForm):
 
     def __init__(self, *args, allowed, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
-            (s, DeviceStatus(s).label) for s in DeviceStatus.values if s in allowed and s in DEVICE_PAGE_STATUSES
-        ]
+        self.fields["to_status"].choices = [(s, DeviceStatus(s).label) for s in DeviceStatus.values if s in allowed]
 
 
 class DeviceEditForm(DeviceForm):

@@ -277,15 +277,21 @@ def device_transition(*, device: Device, to_status: str, actor, reason: str = ""
 
 @transaction.atomic
 def device_move(*, device: Device, site: Site, actor, reason: str = "") -> Device:
-    """Record that `device` is now at `site`. Its status stays; the custody record notes the move."""
-    if device.site_id == site.pk:
+    """Record that `device` is now at `site`. Its status stays; the custody record notes the move.
+
+    The status written in the event is the row's, locked, never the caller's copy: a device reserved or
+    lent since the caller read it (a worker offering it to a waiting list) stays so on the record."""
+    current = Device.objects.select_for_update().select_related("site").get(pk=device.pk)
+    device.status = current.status
+    if current.site_id == site.pk:
+        device.site = site
         return device
-    old_site = device.site
+    old_site = current.site
     Device.objects.filter(pk=device.pk).update(site=site)
     append_event(
-        device=device,
-        to_status=device.status,
-        from_status=device.status,
+        device=current,
+        to_status=current.status,
+        from_status=current.status,
         actor=actor,
         site=site,
         reason=(reason or f"Moved from {old_site} to {site}"),

@@ -6,7 +6,7 @@ An inclusion tag so the panel brings its own queries and the device page needs o
 from django import template
 
 from core.roles import IT, has_role
-from reuse.forms.devices import TransitionForm
+from reuse.forms.devices import TransitionForm, page_statuses
 from reuse.models import Certificate, DeviceStatus, DisposalItem, separate_verifier_required
 from reuse.services.lifecycle import allowed_next
 
@@ -39,7 +39,7 @@ def sanitisation_panel(context, device):
     checklists = list(device.reset_checklists.filter(cycle=device.cycle).select_related("operator", "verified_by"))
     for item in [*current, *checklists]:
         item.can_verify = item.can_be_verified_by(user)
-    allowed = allowed_next(device.status)
+    allowed = page_statuses(device.status, allowed_next(device.status))
     form = TransitionForm(allowed=allowed, prefix="status")
     return {
         "device": device,

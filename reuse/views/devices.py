@@ -14,7 +14,7 @@ from core.forms import parse_ids
 from core.ratelimit import for_anonymous, rate_limit
 from core.roles import ADMIN, COORDINATOR, DESK, IT, has_role, role_required
 from core.timeline import timeline
-from reuse.forms.devices import CorrectionForm, DeviceEditForm, TransitionForm
+from reuse.forms.devices import CorrectionForm, DeviceEditForm, TransitionForm, page_statuses
 from reuse.gates import sanitisation_gate_problems
 from reuse.models import Device, DeviceStatus, PreprintedTag
 from reuse.services.devices import device_edit
@@ -22,8 +22,9 @@ from reuse.services.lifecycle import allowed_next, correctable, device_correct, 
 from reuse.services.reservations import live_reservation
 
 
-def device_in_scope(tag: str) -> Device:
-    return get_object_or_404(Device.objects.select_related("site"), asset_tag=tag.upper())
+def device_in_scope(tag: str, user) -> Device:
+    """The device with `tag`, if `user` may see it (desk staff: only at their own sites); 404 otherwise."""
+    return get_object_or_404(Device.objects.visible_to(user).select_related("site"), asset_tag=tag.upper())
 
 
 def selected_ids(values) -> list[int]:
@@ -39,7 +40,7 @@ def show_refusal(form, error: DomainError) -> None:
 
 @role_required(IT, DESK, COORDINATOR)
 def device_detail(request, tag: str):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     context = {
         "device": device,
         "history": timeline([device.pk], request.user),
@@ -55,8 +56,9 @@ def device_detail(request, tag: str):
 @role_required(IT)
 @require_http_methods(["GET", "POST"])
 def device_transition_view(request, tag: str):
-    device = device_in_scope(tag)
-    form = TransitionForm(request.POST or None, allowed=allowed_next(device.status), prefix="status")
+    device = device_in_scope(tag, request.user)
+    allowed = page_statuses(device.status, allowed_next(device.status))
+    form = TransitionForm(request.POST or None, allowed=allowed, prefix="status")
     if request.method == "POST" and form.is_valid():
         to_status = form.cleaned_data["to_status"]
         try:
@@ -84,7 +86,10 @@ def device_label_landing(request, tag: str):
     device = Device.objects.only("asset_tag", "kind", "status").filter(asset_tag=tag).first()
     staff = has_role(request.user, IT, DESK, COORDINATOR, ADMIN)
     if device is not None:
-        return redirect(device) if staff else render(request, "reuse/device_public.html", {"device": device})
+        # Desk staff of another branch see what a finder sees: the device page is for those it is visible to.
+        if staff and Device.objects.visible_to(request.user).filter(pk=device.pk).exists():
+            return redirect(device)
+        return render(request, "reuse/device_public.html", {"device": device})
     spare = PreprintedTag.objects.filter(asset_tag=tag, device__isnull=True).first()
     if spare is None:
         raise Http404("No device has this asset tag")
@@ -100,12 +105,12 @@ def device_label_landing(request, tag: str):
 @role_required(IT)
 @require_http_methods(["GET", "POST"])
 def device_edit_view(request, tag: str):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     form = DeviceEditForm(request.POST or None, instance=device)
     if request.method == "POST" and form.is_valid():
         try:
             device_edit(
-                device=device_in_scope(tag),
+                device=device_in_scope(tag, request.user),
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 **form.device_fields(),
@@ -124,7 +129,7 @@ def device_edit_view(request, tag: str):
 @require_http_methods(["GET", "POST"])
 def device_correct_view(request, tag: str):
     """Undo the device's latest status change, made by mistake, with a correction event (`device_correct`)."""
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     event = correctable(device)
     form = CorrectionForm(request.POST or None, initial={"event": event.pk if event else None})
     if request.method == "POST" and form.is_valid():

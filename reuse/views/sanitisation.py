@@ -37,7 +37,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 @role_required(IT)
 @GET_POST
 def medium_add(request, tag: str):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     form = MediumAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,7 +53,7 @@ def medium_add(request, tag: str):
 @role_required(IT)
 @GET_POST
 def medium_remove(request, tag: str, pk: int):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     medium = get_object_or_404(device.media, pk=pk, removed_at__isnull=True)
     form = MediumRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +70,7 @@ def medium_remove(request, tag: str, pk: int):
 @role_required(IT)
 @GET_POST
 def record_wipe(request, tag: str, medium_pk: int):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     medium = get_object_or_404(device.media, pk=medium_pk, removed_at__isnull=True)
     form = SanitisationRecordForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +118,7 @@ def record_verify(request, pk: int):
 @role_required(IT)
 @GET_POST
 def checklist_record(request, tag: str):
-    device = device_in_scope(tag)
+    device = device_in_scope(tag, request.user)
     form = ResetChecklistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

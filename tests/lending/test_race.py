@@ -125,3 +125,95 @@ def test_second_click_that_waited_for_the_first_returns_its_loan(lendable, borro
     second = loan_issue(**args)
     assert second.pk == first[0].pk
     assert Loan.objects.count() == 1
+
+
+def test_two_desks_taking_back_one_loan_at_once_make_one_return(issue, lendable, borrower, branch, other_branch, dina):
+    """Two desks scan the same device back at the same moment: one return, one custody event back to
+    `received`, the other desk told the loan has ended."""
+    skip_on_in_memory_sqlite()
+    from core.roles import DESK
+    from lending.services.loans import loan_return
+    from reuse.services.audit import audit_verify
+    from tests.factories import make_user
+
+    device = lendable()
+    loan = issue(device, borrower)
+    dan = make_user("dan", DESK, [other_branch])
+    results = run_at_once(
+        lambda: loan_return(loan=loan, actor=dina, site=branch),
+        lambda: loan_return(loan=loan, actor=dan, site=other_branch),
+    )
+    returned = [r for r in results if isinstance(r, Loan)]
+    refused = [r for r in results if not isinstance(r, Loan)]
+    assert len(returned) == 1 and len(refused) == 1, results
+    assert isinstance(refused[0], DomainError) and refused[0].code in ("loan_closed", "concurrent_change")
+    loan.refresh_from_db()
+    device.refresh_from_db()
+    assert not loan.is_open and device.status == "received"
+    assert device.events.filter(from_status="on_loan", to_status="received").count() == 1
+    assert audit_verify()[1] == []
+
+
+def test_renewal_and_return_at_once_never_renew_a_closed_loan(issue, lendable, borrower, branch, dina):
+    """A renewal at the desk while the device is handed back at the same moment: the loan ends returned,
+    and the renewal either came first or was refused; never a renewed loan on a device back in the tray."""
+    skip_on_in_memory_sqlite()
+    from lending.services.loans import loan_renew, loan_return
+
+    device = lendable()
+    loan = issue(device, borrower)
+    renewed, returned = run_at_once(
+        lambda: loan_renew(loan=loan, actor=dina),
+        lambda: loan_return(loan=loan, actor=dina, site=branch),
+    )
+    assert isinstance(returned, Loan), returned
+    loan.refresh_from_db()
+    device.refresh_from_db()
+    assert not loan.is_open and loan.outcome == "returned" and device.status == "received"
+    if isinstance(renewed, Loan):
+        assert loan.renewals == 1
+    else:
+        assert isinstance(renewed, DomainError) and renewed.code in ("loan_closed", "concurrent_change"), renewed
+        assert loan.renewals == 0
+
+
+def test_simultaneous_renewals_never_pass_the_allowance(issue, lendable, borrower, dina):
+    """Four desks renewing one loan at once, with one renewal left: exactly one renewal. (Four clicks of
+    one renewal form making one renewal when more are left is the desk's idempotency work, not tested here.)"""
+    skip_on_in_memory_sqlite()
+    from lending.services.loans import loan_renew
+
+    loan = issue(lendable(), borrower)
+    Loan.objects.filter(pk=loan.pk).update(renewals=loan.renewals_allowed - 1)
+    results = run_at_once(*[lambda: loan_renew(loan=loan, actor=dina) for _ in range(4)])
+    renewed = [r for r in results if isinstance(r, Loan)]
+    refused = [r for r in results if not isinstance(r, Loan)]
+    assert len(renewed) == 1, results
+    assert all(isinstance(r, DomainError) and r.code in ("no_renewals_left", "concurrent_change") for r in refused)
+    loan.refresh_from_db()
+    assert loan.renewals == loan.renewals_allowed
+
+
+def test_two_workers_offering_one_device_reserve_it_once(ready_device, make_borrower, branch, alice, dina, settings):
+    """Two task workers offer the same newly ready device to the waiting list at once: one reservation, for
+    the first hold; the second person keeps waiting."""
+    skip_on_in_memory_sqlite()
+    from lending.models import Hold
+    from lending.services.holds import hold_offer_next, hold_place
+    from reuse.models import Reservation
+    from reuse.services.lifecycle import device_move
+
+    first, second = (
+        hold_place(borrower=make_borrower(), site=branch, device_kind="laptop", actor=dina) for _ in range(2)
+    )
+    settings.TASKS_SYNC = False  # the move queues the offer for a worker: here, the two workers below
+    device = device_move(device=ready_device(), site=branch, actor=alice)
+    assert device.status == "ready"
+    results = run_at_once(lambda: hold_offer_next(device_id=device.pk), lambda: hold_offer_next(device_id=device.pk))
+    assert sorted(isinstance(r, Hold) for r in results) == [False, True], results
+    device.refresh_from_db()
+    assert device.status == "reserved"
+    assert Reservation.objects.filter(device=device, ended_at__isnull=True).count() == 1
+    assert Hold.objects.get(pk=first.pk).status == Hold.Status.OFFERED
+    assert Hold.objects.get(pk=second.pk).status == Hold.Status.WAITING
+    assert device.events.filter(to_status="reserved").count() == 1

@@ -70,3 +70,21 @@ def test_the_finders_phone_number_is_a_tel_link(client, make_device, settings):
 
     Links().feed(client.get(f"/d/{device.asset_tag}").content.decode())
     assert ("tel:01234567890", "01234 567890") in links
+
+
+def test_desk_staff_of_another_branch_get_the_public_page_not_the_device(client, make_device, branch, other_branch):
+    """Desk staff see the devices at their own branches only (issue 11's permission matrix found the device
+    page open to every desk): another branch's device, scanned or typed, is what a finder sees."""
+    from core.roles import DESK
+    from tests.factories import make_user
+
+    device = make_device(site=branch, serial="SN-SECRET-789")
+    client.force_login(make_user("dan", DESK, [other_branch]))
+    response = client.get(f"/d/{device.asset_tag}")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "reuse/device_public.html"
+    assert "SN-SECRET-789" not in response.content.decode()
+    assert client.get(f"/devices/{device.asset_tag}/").status_code == 404
+    client.force_login(make_user("dina", DESK, [branch]))
+    assert client.get(f"/d/{device.asset_tag}")["Location"] == f"/devices/{device.asset_tag}/"
+    assert client.get(f"/devices/{device.asset_tag}/").status_code == 200

@@ -231,3 +231,16 @@ def test_a_bulk_history_with_an_illegal_step_writes_nothing(depot, alice):
     assert refused.value.code == "transition_not_allowed"
     assert "RLY-900002" in refused.value.message
     assert not Device.objects.exists()
+
+
+def test_a_move_records_the_status_the_device_has_not_the_callers_copy(ready_device, branch, alice):
+    """Found by the stateful proof: moving a device from a copy read before it was reserved wrote a
+    "ready" event after the "reserved" one, so the record no longer said what the device was."""
+    device = ready_device()
+    stale = Device.objects.get(pk=device.pk)
+    device_transition(device=device, to_status="reserved", actor=alice)
+    device_move(device=stale, site=branch, actor=alice, reason="Van run")
+    last = Device.objects.get(pk=device.pk).events.order_by("-seq").first()
+    assert (last.from_status, last.to_status, last.site_id) == ("reserved", "reserved", branch.pk)
+    assert stale.status == "reserved" and Device.objects.get(pk=device.pk).status == "reserved"
+    assert audit_verify()[1] == []

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from reuse.models import Device, Evidence, ResetChecklist, SanitisationRecord
@@ -313,9 +314,44 @@ def test_operator_sees_no_verify_link_on_their_own_wipes(client, make_device, al
     )
 
 
-def test_desk_staff_see_the_record_but_no_actions(client, make_device, alice, dina):
-    device = make_device()
+def test_desk_staff_see_the_record_but_no_actions(client, make_device, alice, dina, branch):
+    device = make_device(site=branch)  # desk staff see the devices at their own branches only
     record_wipe(device, device.media.get(), operator=alice, verifier=None)
     client.force_login(dina)
     body = client.get(device.get_absolute_url()).content.decode()
     assert "Sanitisation" in body and "Record wipe" not in body and "Change status" not in body
+
+
+def test_device_page_cannot_take_a_device_off_its_loan(client, lendable, borrower, issue, alice):
+    """Found by the stateful proof (tests/properties): the device page offered "received" and "lost" for a
+    device on loan, which left the loan open on a device back on the shelf. A loan ends at the desk."""
+    device = lendable()
+    loan = issue(device, borrower)
+    events = device.events.count()
+    client.force_login(alice)
+    url = reverse("reuse:device-transition", args=[device.asset_tag])
+    for status in ("received", "lost"):
+        response = client.post(url, {"status-to_status": status, "status-reason": "Back"})
+        assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    device.refresh_from_db()
+    loan.refresh_from_db()
+    assert device.status == "on_loan" and loan.is_open and device.events.count() == events
+
+
+def test_device_page_cannot_release_a_reservation(client, ready_device, branch, alice, borrower, dina):
+    """A reserved device goes back on the shelf when its hold or allocation is cancelled, never from the
+    device page (the reservation would stay live, owned by nobody's wish)."""
+    from lending.services.holds import hold_offer_next, hold_place
+    from reuse.models import Reservation
+    from reuse.services.lifecycle import device_move
+
+    hold_place(borrower=borrower, site=branch, device_kind="laptop", actor=dina)
+    device = device_move(device=ready_device(), site=branch, actor=alice)
+    assert hold_offer_next(device_id=device.pk) is not None
+    client.force_login(alice)
+    url = reverse("reuse:device-transition", args=[device.asset_tag])
+    response = client.post(url, {"status-to_status": "ready", "status-reason": "Shelf"})
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.status == "reserved"
+    assert Reservation.objects.filter(device=device, ended_at__isnull=True).count() == 1
