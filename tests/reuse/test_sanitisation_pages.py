@@ -332,7 +332,7 @@ def test_device_page_cannot_take_a_device_off_its_loan(client, lendable, borrowe
     url = reverse("reuse:device-transition", args=[device.asset_tag])
     for status in ("received", "lost"):
         response = client.post(url, {"status-to_status": status, "status-reason": "Back"})
-        assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+        assert response.status_code == 200 and "Select the new status from the list" in response.content.decode()
     device.refresh_from_db()
     loan.refresh_from_db()
     assert device.status == "on_loan" and loan.is_open and device.events.count() == events
