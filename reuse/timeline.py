@@ -45,6 +45,8 @@ def custody_entries(device_ids: Sequence[int], viewer) -> Iterable[Entry]:
             yield Entry(event.at, "correction", title, event.reason, actor)
         elif event.from_status != event.to_status:
             title = f"{_label(event.from_status)} → {_label(event.to_status)}"
+            if before is not None and event.site_id != getattr(before, "pk", None):
+                title += f", moved from {before} to {event.site}"  # a status change that also took it elsewhere
             yield Entry(event.at, "status", title, event.reason, actor)
         elif before is not None and event.site_id != getattr(before, "pk", None):
             detail = "" if event.reason.startswith("Moved from") else event.reason

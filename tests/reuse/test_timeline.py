@@ -34,6 +34,17 @@ def test_a_move_reads_as_a_move(ready_device, alice, branch):
     assert not any(t == "Ready for reuse → Ready for reuse" for t in titles(entries))
 
 
+def test_a_status_change_that_also_moved_it_says_where_it_went(ready_device, alice, branch):
+    """Devices arrive on a branch's shelf as they are made ready (the demo's histories do): the step says so."""
+    from reuse.services.lifecycle import device_transition
+
+    device = ready_device()
+    depot = device.site
+    device_transition(device=device, to_status="received", actor=alice, site=branch)
+    entries = timeline([device.pk], alice)
+    assert entries[0].title == f"Ready for reuse → Received, moved from {depot} to {branch}"
+
+
 def test_the_whole_history_newest_first(ready_device, alice, bob, branch):
     device = ready_device()
     device_edit(device=device, actor=alice, serial="SN-NEW")
