@@ -1,8 +1,11 @@
 """Shared fixtures: personas (like healthchecks' alice, bob and charlie), sites, devices in any state,
 borrowers and loans. The builders behind them live in `tests/factories.py`."""
 
+import time
+import types
 import uuid
 
+import django_ratelimit.core
 import pytest
 
 from core.roles import ADMIN, COORDINATOR, DESK, IT
@@ -23,6 +26,15 @@ def _fast_and_synchronous(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_clock_stands_still(monkeypatch):
+    """django-ratelimit counts in fixed windows (staggered per key), so sixty requests that straddle the end of
+    one would start counting again and a test of the sixty-first would fail one run in a few dozen. The
+    limiter's clock (only its own: the module's `time`) stands still for the length of a test."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
