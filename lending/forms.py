@@ -59,6 +59,16 @@ class RenewalUndoForm(OneTimeForm):
     )
 
 
+class ReturnUndoForm(OneTimeForm):
+    reason = forms.CharField(
+        label="Why is the return being undone?",
+        max_length=300,
+        help_text="For example: scanned the wrong device; the borrower still has it. No personal details.",
+        error_messages={"required": "Enter why the return is being undone"},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class BorrowerSearchForm(forms.Form):
     MIN_LENGTH = 3
 

@@ -317,6 +317,15 @@ class Loan(models.Model):
         return self.outcome == LoanOutcome.LOST
 
     @property
+    def undoable_return(self) -> "LoanChange | None":
+        """The return of a returned loan, if it is not undone yet: what "undo the return" reopens. Whether
+        the device still allows it (nothing done to it since) is `lending.services.corrections` to say."""
+        if self.outcome != LoanOutcome.RETURNED:
+            return None
+        last = self.changes.filter(kind__in=[LoanChangeKind.RETURNED, LoanChangeKind.RETURN_UNDONE]).last()
+        return last if last is not None and last.kind == LoanChangeKind.RETURNED else None
+
+    @property
     def back_and_not_wiped(self) -> bool:
         """Returned, and its device not wiped since (a wipe moves it on from `received`): the borrower's
         data may still be on it."""
@@ -359,6 +368,7 @@ class LoanChangeKind(models.TextChoices):
     RENEWED = "renewed", "Renewed"
     RETURNED = "returned", "Returned"
     RENEWAL_UNDONE = "renewal_undone", "Renewal undone"
+    RETURN_UNDONE = "return_undone", "Return undone"
 
 
 class LoanChange(models.Model):

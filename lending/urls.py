@@ -27,6 +27,7 @@ urlpatterns = [
     private("loans/<int:pk>/renew/", loans.loan_renew_view, "loan-renew"),
     private("loans/<int:pk>/renew/undo/", loans.loan_renewal_undo_view, "loan-renewal-undo"),
     private("loans/<int:pk>/return/", loans.loan_return_view, "loan-return"),
+    private("loans/<int:pk>/return/undo/", loans.loan_return_undo_view, "loan-return-undo"),
     private("loans/<int:pk>/lost/", loans.loan_lost_view, "loan-lost"),
     private("borrowers/", people.borrower_list, "borrower-list"),
     private("borrowers/search/", people.borrower_search, "borrower-search"),

@@ -4,19 +4,22 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.roles import DESK, role_required
 from lending.filters import LoanFilter
-from lending.forms import LostForm, RenewalUndoForm, RenewForm, ReturnForm
+from lending.forms import LostForm, RenewalUndoForm, RenewForm, ReturnForm, ReturnUndoForm
 from lending.models import Loan, LoanChange
 from lending.pdf import SLIP_LAYOUTS, agreement_filename, build_loan_agreement, build_loan_slip, slip_filename
-from lending.services.corrections import loan_renewal_undo
+from lending.services.corrections import loan_renewal_undo, loan_return_undo
 from lending.services.loans import loan_mark_lost, loan_renew, loan_return
 from reuse.models import Site
+from reuse.services.lifecycle import return_refusal
 
 
 @role_required(DESK)
@@ -54,6 +57,7 @@ def loan_detail(request, pk):
             "changes": loan.changes.select_related("actor", "site", "corrects"),
             "renew_form": RenewForm(),
             "undoable": loan.undoable_renewal,
+            "return_undoable": loan.undoable_return is not None and not return_refusal(loan.device),
             "slip_layouts": SLIP_LAYOUTS,
         },
     )
@@ -123,6 +127,37 @@ def loan_renewal_undo_view(request, pk):
             messages.success(request, f"Renewal undone: due back on {loan.due_date:%A %-d %B %Y} again.")
         return redirect(loan)
     return render(request, "lending/renewal_undo.html", {"loan": loan, "renewal": renewal, "form": form})
+
+
+@role_required(DESK)
+def loan_return_undo_view(request, pk):
+    """Undo a return taken by mistake, with a reason: the loan reopens and the device goes back on loan, while
+    IT has not started on it. Staff of the lending branch or of the branch that took it back."""
+    branches = Site.objects.desks_for(request.user)
+    loans = Loan.objects.filter(Q(site__in=branches) | Q(closed_site__in=branches))
+    loan = get_object_or_404(loans.select_related("device", "borrower", "site", "closed_site"), pk=pk)
+    returned = loan.undoable_return
+    refusal = return_refusal(loan.device) if returned else ""
+    if (returned is None or refusal) and request.method != "POST":
+        messages.info(request, refusal or "This loan has no return to undo.")
+        return _after_return(request, loan)
+    form = ReturnUndoForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = loan_return_undo(
+                loan=loan, actor=request.user, reason=form.cleaned_data["reason"], token=form.cleaned_data["token"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Return undone: {loan.device.asset_tag} is on loan again, due back on {loan.due_date:%A %-d %B %Y}.",
+            )
+        return _after_return(request, loan)
+    back = loan.get_absolute_url() if branches.filter(pk=loan.site_id).exists() else reverse("lending:desk")
+    context = {"loan": loan, "returned": returned, "form": form, "back": back}
+    return render(request, "lending/return_undo.html", context)
 
 
 def _after_return(request, loan: Loan):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from reuse.gates import check_gates
-from reuse.models import CustodyEvent, Device, DeviceStatus, Site
+from reuse.models import CustodyEvent, Device, DeviceStatus, ResetChecklist, SanitisationRecord, Site
 from reuse.signals import device_changed
 
 S = DeviceStatus
@@ -52,6 +52,10 @@ CORRECTABLE: frozenset[tuple[str, str]] = frozenset(
         (S.REPAIR, S.READY),
     }
 )
+# A return taken by mistake (the borrower still has the device) is undone by lending
+# (`lending.services.corrections`), which reopens the loan: the device goes back on loan, in the intake
+# cycle whose wipe it was lent under, while nothing has been done to it since it came back.
+RETURN_STEP: tuple[str, str] = (S.ON_LOAN, S.RECEIVED)
 # A correction's reason starts with this and the number of the event it corrects, inside the hashed text.
 CORRECTION_PREFIX = "Correction of event "
 CORRECTION = re.compile(rf"^{CORRECTION_PREFIX}(\d+): ")
@@ -72,9 +76,9 @@ def step_allowed(from_status: str, to_status: str, *, correcting: tuple[str, str
     """Whether a custody event may go from `from_status` to `to_status`. The first event ("" -> received)
     starts the record; an event that keeps the status (a move, a drive added) is a note, not a change.
     A correction (`correcting`: the (from, to) of the event it undoes) may only go back along a step in
-    `CORRECTABLE`; anything else must follow `TRANSITIONS`."""
+    `CORRECTABLE` (or undo a return, `RETURN_STEP`); anything else must follow `TRANSITIONS`."""
     if correcting is not None:
-        return correcting == (to_status, from_status) and correcting in CORRECTABLE
+        return correcting == (to_status, from_status) and (correcting in CORRECTABLE or correcting == RETURN_STEP)
     if not from_status:
         return to_status == FIRST_STATUS
     return to_status == from_status or to_status in TRANSITIONS.get(from_status, ())
@@ -359,4 +363,57 @@ def device_correct(*, device: Device, event: CustodyEvent, actor, reason: str) -
     for field, value in changes.items():
         setattr(device, field, value)
     _announce(device, event.to_status, back_to)
+    return correction
+
+
+def return_refusal(device: Device) -> str:
+    """Why a return of `device` can no longer be undone ("" if it can): something has been recorded since it
+    came back, or IT has started on it in the cycle the return opened (a wipe, a reset checklist)."""
+    last = CustodyEvent.objects.filter(device=device).order_by("-seq").values("from_status", "to_status").first()
+    if last is None or (last["from_status"], last["to_status"]) != RETURN_STEP or device.status != S.RECEIVED:
+        return (
+            f"{device.asset_tag} has been moved on since it came back, so the return cannot be undone. "
+            "It can be lent again once IT has wiped it."
+        )
+    started = (
+        SanitisationRecord.objects.filter(device=device, cycle=device.cycle).exists()
+        or ResetChecklist.objects.filter(device=device, cycle=device.cycle).exists()
+    )
+    if started or device.sanitised_cycle != device.cycle - 1:
+        return f"IT has started wiping {device.asset_tag} since it came back, so the return cannot be undone."
+    return ""
+
+
+@transaction.atomic
+def device_return_correct(*, device: Device, actor, reason: str, site: Site) -> CustodyEvent:
+    """Undo a return taken by mistake: the device goes back on loan at `site` (the lending branch), in the
+    intake cycle it was lent under, with a new custody event that names the return event it corrects.
+    The return event stays as it was. Lending calls this when it reopens the loan; nothing else should.
+
+    Allowed only while the return is the device's latest event and IT has started nothing on it in the
+    cycle the return opened (no wipe, no reset checklist): the wipe it was lent under still stands for
+    the data on it. DomainError `not_correctable` otherwise, `concurrent_change` if it changed meanwhile.
+    """
+    current = Device.objects.select_for_update().get(pk=device.pk)
+    refusal = return_refusal(current)
+    if refusal:
+        raise DomainError("not_correctable", refusal)
+    returned_seq = CustodyEvent.objects.filter(device=current).latest("seq").seq
+    now = timezone.now()
+    changes = {"status": S.ON_LOAN, "cycle": current.cycle - 1, "site": site, "status_changed_at": now}
+    updated = Device.objects.filter(pk=current.pk, status=S.RECEIVED, cycle=current.cycle).update(**changes)
+    if updated != 1:
+        raise DomainError("concurrent_change", CONCURRENT)
+    correction = append_event(
+        device=current,
+        to_status=S.ON_LOAN,
+        from_status=S.RECEIVED,
+        actor=actor,
+        site=site,
+        reason=f"{CORRECTION_PREFIX}{returned_seq}: {reason.strip()}",
+        at=now,
+    )
+    for field, value in changes.items():
+        setattr(device, field, value)
+    _announce(device, S.RECEIVED, S.ON_LOAN)
     return correction

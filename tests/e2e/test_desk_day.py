@@ -147,6 +147,29 @@ def test_a_desk_day(page, live_server, lendable, ready_device, make_borrower, is
     expect(page.get_by_role("heading", name=f"{device.asset_tag} lent to Maryam Khan")).to_be_visible()
     assert LoanChange.objects.filter(kind="returned").count() == 1
 
+    # It was the wrong loan: undo the return, with a reason. The loan is open again, the device on loan.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Undo the return").click()
+    assert_accessible(page, "day-return-undo")
+    fits(page, "day-return-undo")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Undo the return").click()
+    expect(page.get_by_role("link", name="Enter why the return is being undone")).to_be_visible()
+    page.get_by_label("Why is the return being undone?").fill("Scanned the wrong device; she still has it")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Undo the return").click()
+    expect(page.get_by_text(f"Return undone: {device.asset_tag} is on loan again")).to_be_visible()
+    expect(page.get_by_role("link", name="Take it back")).to_be_visible()
+    expect(page.get_by_text("Reason: Scanned the wrong device; she still has it")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "day-return-undone.png"), full_page=True)
+    loan.refresh_from_db()
+    device.refresh_from_db()
+    assert loan.is_open and device.status == "on_loan"
+    page.goto(device.get_absolute_url())
+    expect(page.get_by_text("Corrected: back from received to on loan")).to_be_visible()
+    expect(page.get_by_text(f"Return undone: on loan again (loan {loan.pk})")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "day-return-undone-device.png"), full_page=True)
+
     # Find a borrower by name from the scan box.
     page.goto("/desk/CENTRAL/")
     scan(page, "maryam")

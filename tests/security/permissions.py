@@ -115,6 +115,7 @@ TABLE: dict[str, Entry] = {
     "lending:loan-renew":             E("loan",                  "405   405   405   405   405   405   405", post="login 403   go    404   403   go    go"),
     "lending:loan-renewal-undo":      E("loan",                  "login 403   go    404   403   go    go"),
     "lending:loan-return":            E("loan",                  "login 403   ok    ok    403   ok    ok"),
+    "lending:loan-return-undo":       E("loan",                  "login 403   go    404   403   go    go"),
     "lending:loan-slip":              E("loan_slip",             "login 403   ok    404   403   ok    ok"),
     "login":                          E("none",                  "ok    go    go    go    go    go    go"),
     "logout":                         E("none",                  "405   405   405   405   405   405   405", post="login login login login login login login"),
