@@ -62,6 +62,28 @@ def stock(make_device, branch, other_branch):
     return devices
 
 
+def test_a_row_shows_each_column_and_escapes_what_staff_typed(it_client, make_device, branch):
+    device = make_device(
+        make='<script>alert("x")</script>',
+        model="O'Brien & Sons",
+        serial="<b>S1</b>",
+        ram_gb=8,
+        storage_gb=None,
+        grade="B",
+        site=branch,
+    )
+    force_status(device, "ready")
+    body = it_client.get(URL).content.decode()
+    row = body[body.index(f'id="select-{device.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<script>" not in body and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row
+    assert "O&#x27;Brien &amp; Sons" in row and "&lt;b&gt;S1&lt;/b&gt;" in row
+    assert f'<a class="govuk-link" href="/devices/{device.asset_tag}/">{device.asset_tag}</a>' in row
+    assert "Laptop, grade B" in row and "8 GB" in row and ">–<" in row and branch.name in row
+    assert '<strong class="govuk-tag relay-status govuk-tag--green">Ready for reuse</strong>' in row
+    assert f"Select {device.asset_tag}" in row
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
