@@ -7,6 +7,7 @@ say so; `force_status` is the one that does not, for tests that start mid-lifecy
 
 import datetime
 import io
+import re
 
 import factory
 from django.contrib.auth.models import Group, User
@@ -160,3 +161,9 @@ def signature_bytes() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def form_token(page: str, action: str = "") -> str:
+    """The one-time token of the first form on `page`, or of the form that posts to `action`."""
+    start = page.index(f'action="{action}"') if action else 0
+    return re.search(r'name="token" value="([0-9a-f-]+)"', page[start:]).group(1)

@@ -20,7 +20,7 @@ from django.db.models import F
 from core.errors import DomainError
 from lending.models import ConnectivityItem, Loan, LoanChange, LoanConnectivity
 from reuse.models import Site
-from reuse.services.lifecycle import device_return_correct
+from reuse.services.lifecycle import device_return_correct, return_refusal
 
 
 def _check_branch(loan: Loan, actor, *, or_site_id: int | None = None) -> None:
@@ -79,6 +79,15 @@ def loan_renewal_undo(*, loan: Loan, actor, reason: str, token: uuid.UUID) -> Lo
     return loan
 
 
+def return_undo_refusal(loan: Loan) -> str:
+    """Why the return of `loan` can no longer be undone ("" if it can): the device has been lent again since
+    (so the latest return on its record is another loan's), or it has been moved on since it came back."""
+    later = Loan.objects.filter(device_id=loan.device_id, issued_at__gt=loan.issued_at).order_by("issued_at").first()
+    if later is not None:
+        return f"{loan.device.asset_tag} has been lent again since (loan {later.pk}), so this return cannot be undone."
+    return return_refusal(loan.device)
+
+
 @_idempotent
 @transaction.atomic
 def loan_return_undo(*, loan: Loan, actor, reason: str, token: uuid.UUID) -> Loan:
@@ -88,7 +97,7 @@ def loan_return_undo(*, loan: Loan, actor, reason: str, token: uuid.UUID) -> Loa
     Desk staff of the lending branch or of the branch that took it back, or an administrator.
 
     Codes: not_your_branch, reason_missing, nothing_to_undo, borrower_erased, connectivity_lent_again,
-    not_correctable (the device has been moved on since it came back)."""
+    not_correctable (the device has been lent again or moved on since it came back)."""
     loan = Loan.objects.select_for_update().select_related("site", "borrower", "device").get(pk=loan.pk)
     if LoanChange.objects.filter(token=token).exists():
         return loan
@@ -98,6 +107,9 @@ def loan_return_undo(*, loan: Loan, actor, reason: str, token: uuid.UUID) -> Loa
     returned = loan.undoable_return
     if returned is None:
         raise DomainError("nothing_to_undo", "This loan has no return to undo.")
+    refusal = return_undo_refusal(loan)
+    if refusal:
+        raise DomainError("not_correctable", refusal)
     if loan.borrower.is_anonymised:
         raise DomainError("borrower_erased", "The borrower's details have been erased, so this loan cannot reopen.")
     links = list(loan.connectivity.select_related("item"))

@@ -16,10 +16,9 @@ from lending.filters import LoanFilter
 from lending.forms import LostForm, RenewalUndoForm, RenewForm, ReturnForm, ReturnUndoForm
 from lending.models import Loan, LoanChange
 from lending.pdf import SLIP_LAYOUTS, agreement_filename, build_loan_agreement, build_loan_slip, slip_filename
-from lending.services.corrections import loan_renewal_undo, loan_return_undo
+from lending.services.corrections import loan_renewal_undo, loan_return_undo, return_undo_refusal
 from lending.services.loans import loan_mark_lost, loan_renew, loan_return
 from reuse.models import Site
-from reuse.services.lifecycle import return_refusal
 
 
 @role_required(DESK)
@@ -57,7 +56,7 @@ def loan_detail(request, pk):
             "changes": loan.changes.select_related("actor", "site", "corrects"),
             "renew_form": RenewForm(),
             "undoable": loan.undoable_renewal,
-            "return_undoable": loan.undoable_return is not None and not return_refusal(loan.device),
+            "return_undoable": loan.undoable_return is not None and not return_undo_refusal(loan),
             "slip_layouts": SLIP_LAYOUTS,
         },
     )
@@ -137,7 +136,7 @@ def loan_return_undo_view(request, pk):
     loans = Loan.objects.filter(Q(site__in=branches) | Q(closed_site__in=branches))
     loan = get_object_or_404(loans.select_related("device", "borrower", "site", "closed_site"), pk=pk)
     returned = loan.undoable_return
-    refusal = return_refusal(loan.device) if returned else ""
+    refusal = return_undo_refusal(loan) if returned else ""
     if (returned is None or refusal) and request.method != "POST":
         messages.info(request, refusal or "This loan has no return to undo.")
         return _after_return(request, loan)

@@ -6,12 +6,6 @@ from core.models import PersonalDataAccess
 from lending.models import Borrower
 
 
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
-
-
 def search(desk, text):
     response = desk.post("/borrowers/search/", {"q": text})
     return response, (desk.get("/borrowers/search/").content.decode() if response.status_code == 302 else "")

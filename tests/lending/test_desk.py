@@ -12,13 +12,7 @@ from pypdf import PdfReader
 
 from core.errors import DomainError
 from lending.models import Borrower, ConnectivityItem, Loan
-from tests.factories import make_user, signature_bytes
-
-
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
+from tests.factories import form_token, make_user, signature_bytes
 
 
 def scan(desk, text, branch, **state):
@@ -107,14 +101,9 @@ def test_device_that_may_not_be_lent_is_refused_with_the_reason(
     assert "Issue loan" not in body
 
 
-def form_token(page: str) -> str:
-    """The one-time token of the (first) form on `page`."""
-    return re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
-
-
 def issue_form(desk, device, borrower, branch):
     body = desk.get(f"/desk/{branch.code}/?device={device.pk}&borrower={borrower.key}").content.decode()
-    token = re.search(r'name="token" value="([0-9a-f-]+)"', body).group(1)
+    token = form_token(body)
     return {
         "device": device.pk,
         "borrower": str(borrower.key),

@@ -1,14 +1,6 @@
 """No page showing personal data may be kept by a browser or proxy: Cache-Control: no-store on them all."""
 
-import pytest
-
 from lending.services.loans import loan_return
-
-
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
 
 
 def test_pages_with_personal_data_say_no_store(desk, lendable, borrower, issue, branch, dina):

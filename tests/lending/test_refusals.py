@@ -1,17 +1,9 @@
 """The desk says exactly why a scanned device cannot be lent, and then asks for no card."""
 
-import pytest
-
 from lending.services.holds import hold_place
 from reuse.models import Reservation
 from reuse.services.reservations import reservation_open
 from tests.factories import SiteFactory
-
-
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
 
 
 def desk_page(desk, branch, device, borrower=None):

@@ -12,7 +12,7 @@ from core.errors import DomainError
 from lending.models import Loan, LoanChange
 from lending.services.corrections import loan_renewal_undo
 from lending.services.loans import loan_renew
-from tests.factories import make_user
+from tests.factories import form_token, make_user
 
 
 def test_renewing_on_the_issue_day_runs_from_the_due_date(lendable, borrower, issue):
@@ -111,23 +111,10 @@ def test_undo_needs_a_reason_and_the_loans_branch(lendable, borrower, issue, din
 # Pages
 
 
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
-
-
-def token_of(page: str, action: str) -> str:
-    import re
-
-    start = page.index(f'action="{action}"') if action else 0
-    return re.search(r'name="token" value="([0-9a-f-]+)"', page[start:]).group(1)
-
-
 def test_renew_on_issue_day_names_the_new_date_and_counts_once(desk, lendable, borrower, issue):
     loan = issue(lendable(), borrower)
     page = desk.get(f"/loans/{loan.pk}/").content.decode()
-    token = token_of(page, f"/loans/{loan.pk}/renew/")
+    token = form_token(page, f"/loans/{loan.pk}/renew/")
     response = desk.post(f"/loans/{loan.pk}/renew/", {"token": token}, follow=True)
     loan.refresh_from_db()
     body = response.content.decode()
@@ -152,7 +139,7 @@ def test_undo_page_restores_the_date_and_the_loan_page_shows_both(desk, lendable
     due = loan.due_date
     loan_renew(loan=loan, actor=dina)
     page = desk.get(f"/loans/{loan.pk}/renew/undo/").content.decode()
-    body = desk.post(f"/loans/{loan.pk}/renew/undo/", {"token": token_of(page, ""), "reason": ""}).content.decode()
+    body = desk.post(f"/loans/{loan.pk}/renew/undo/", {"token": form_token(page, ""), "reason": ""}).content.decode()
     assert "Enter why the renewal is being undone" in body and "govuk-error-summary" in body
     response = desk.post(f"/loans/{loan.pk}/renew/undo/", {"token": str(uuid.uuid4()), "reason": "Wrong loan"})
     assert response.status_code == 302 and response["Location"] == f"/loans/{loan.pk}/"

@@ -14,8 +14,8 @@ from lending.services.corrections import loan_return_undo
 from lending.services.loans import loan_return
 from reuse.models import CustodyEvent, DeviceStatus
 from reuse.services.audit import audit_verify
-from reuse.services.lifecycle import RETURN_STEP, device_move, step_allowed
-from tests.factories import make_user, record_wipe
+from reuse.services.lifecycle import RETURN_STEP, device_move, device_transition, step_allowed
+from tests.factories import form_token, make_user, record_wipe, wipe_all
 
 
 @pytest.fixture
@@ -132,9 +132,34 @@ def test_once_anything_is_recorded_after_the_return_it_stands(returned, dina, al
     assert Loan.objects.get(pk=loan.pk).outcome == "returned"
 
 
+def test_an_earlier_loans_return_cannot_be_undone_once_the_device_was_lent_again(
+    lendable, borrower, make_borrower, issue, dina, alice, bob, branch
+):
+    """Loan A came back and was wiped; loan B came back too. Undoing A's return now would put the device on
+    loan to A's borrower, in B's wipe cycle, with B's return the one on the record: refused."""
+    first = issue(lendable(), borrower)
+    device = first.device
+    loan_return(loan=first, actor=dina, site=branch, token=uuid.uuid4())
+    device.refresh_from_db()
+    wipe_all(device, operator=alice, verifier=bob)
+    for status in ("sanitised", "ready"):
+        device_transition(device=device, to_status=status, actor=alice)
+    device_move(device=device, site=branch, actor=alice)
+    second = issue(device, make_borrower())
+    loan_return(loan=second, actor=dina, site=branch, token=uuid.uuid4())
+    first = Loan.objects.get(pk=first.pk)
+    assert first.undoable_return is not None  # its own record alone would allow it
+    with pytest.raises(DomainError) as error:
+        undo(first, dina)
+    assert error.value.code == "not_correctable" and f"lent again since (loan {second.pk})" in error.value.message
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.RECEIVED and Loan.objects.get(pk=first.pk).outcome == "returned"
+    assert not LoanChange.objects.filter(kind="return_undone").exists()
+
+
 def test_connectivity_goes_back_out_with_the_loan(returned, dina, branch):
     sim = ConnectivityItem.objects.create(kind="sim", identifier="SIM-1", allowance="30 GB", site=branch)
-    loan = issue_with(returned, [sim])
+    loan = returned(connectivity=[sim])
     link = LoanConnectivity.objects.get(loan=loan)
     assert link.returned_at is not None
     undo(loan, dina)
@@ -167,10 +192,6 @@ def test_connectivity_lent_to_someone_else_since_keeps_the_return(
     assert Loan.objects.get(pk=loan.pk).outcome == "returned"
 
 
-def issue_with(returned, items):
-    return returned(connectivity=items)
-
-
 def test_the_timeline_keeps_the_mistaken_return_beside_its_correction(returned, dina):
     loan = returned()
     undo(loan, dina)
@@ -191,36 +212,24 @@ def test_the_audit_refuses_a_correction_into_on_loan_of_anything_but_a_return():
 # Pages
 
 
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
-
-
-def token_of(page: str) -> str:
-    import re
-
-    return re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
-
-
 def test_the_loan_page_offers_the_undo_and_the_form_names_a_missing_reason(desk, returned):
     loan = returned()
     detail = desk.get(f"/loans/{loan.pk}/").content.decode()
     assert f'href="/loans/{loan.pk}/return/undo/"' in detail
     page = desk.get(f"/loans/{loan.pk}/return/undo/").content.decode()
     assert "Undo the return" in page and f"{loan.due_date:%A %-d %B %Y}" in page
-    body = desk.post(f"/loans/{loan.pk}/return/undo/", {"token": token_of(page), "reason": ""}).content.decode()
+    body = desk.post(f"/loans/{loan.pk}/return/undo/", {"token": form_token(page), "reason": ""}).content.decode()
     assert "govuk-error-summary" in body and "Enter why the return is being undone" in body
     assert Loan.objects.get(pk=loan.pk).outcome == "returned"
 
-    response = desk.post(f"/loans/{loan.pk}/return/undo/", {"token": token_of(page), "reason": "Wrong loan"})
+    response = desk.post(f"/loans/{loan.pk}/return/undo/", {"token": form_token(page), "reason": "Wrong loan"})
     assert response.status_code == 302 and response["Location"] == f"/loans/{loan.pk}/"
     detail = desk.get(response["Location"]).content.decode()
     assert "Return undone: " in detail and "is on loan again" in detail
     assert "Return undone</strong>" in detail and "Reason: Wrong loan" in detail and "Undone</strong>" in detail
     assert f'href="/loans/{loan.pk}/return/undo/"' not in detail and "Take it back" in detail
     # Back to the form and send it again: the first undo's result, no second change.
-    desk.post(f"/loans/{loan.pk}/return/undo/", {"token": token_of(page), "reason": "Wrong loan"})
+    desk.post(f"/loans/{loan.pk}/return/undo/", {"token": form_token(page), "reason": "Wrong loan"})
     assert LoanChange.objects.filter(kind="return_undone").count() == 1
 
 

@@ -1,6 +1,5 @@
 """Returns at the desk: one effect per form however often it is sent, and no dead end after it."""
 
-import re
 import uuid
 
 import pytest
@@ -9,16 +8,7 @@ from django.db import connection
 from core.errors import DomainError
 from lending.models import Loan, LoanChange
 from lending.services.loans import loan_return
-
-
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
-
-
-def token_of(page: str) -> str:
-    return re.search(r'name="token" value="([0-9a-f-]+)"', page).group(1)
+from tests.factories import form_token
 
 
 def test_the_same_return_form_twice_returns_once_with_one_event(lendable, borrower, issue, dina, branch):
@@ -37,7 +27,7 @@ def test_the_same_return_form_twice_returns_once_with_one_event(lendable, borrow
 def test_double_submit_and_back_after_a_return_land_on_the_loan(desk, lendable, borrower, issue, branch):
     loan = issue(lendable(), borrower)
     url = f"/loans/{loan.pk}/return/"
-    form = {"branch": branch.pk, "token": token_of(desk.get(url).content.decode())}
+    form = {"branch": branch.pk, "token": form_token(desk.get(url).content.decode())}
     first = desk.post(url, form)
     assert first.status_code == 302 and first["Location"] == f"/loans/{loan.pk}/"
     second = desk.post(url, form, follow=True)

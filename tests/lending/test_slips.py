@@ -2,18 +2,11 @@
 
 import io
 
-import pytest
 from pypdf import PdfReader
 
 from lending.services.loans import loan_return
 
 MM = 72 / 25.4
-
-
-@pytest.fixture
-def desk(client, dina):
-    client.force_login(dina)
-    return client
 
 
 def read(response):
